@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: installs what it needs, type-checks and lints,
+# brings up the sandbox Asterisk, runs the unit, database and PBX layers, tears the PBX down.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh
+
+echo "== type-check and lint"
+npm run --silent typecheck
+npm run --silent lint
+
+# PBX tests use a short ring cadence (see test/pbx/README in the tests) and a short Dial() timeout.
+export DUTY_DIAL_TIMEOUT="${DUTY_DIAL_TIMEOUT:-8}"
+echo "== sandbox PBX"
+bash scripts/pbx.sh up
+trap 'bash scripts/pbx.sh down >/dev/null 2>&1 || true' EXIT
+
+echo "== tests"
+report=$(mktemp)
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$report" || status=$?
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
+' "$report" || true
+exit "$status"

@@ -1,0 +1,63 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { notFound } from '../http/errors.js';
+import { withIsoDates } from '../http/json.js';
+import { parseRange } from '../http/range.js';
+import { DateTime, ErrorBody, Nullable, RangeQuery, TimelineEntry } from '../http/schemas.js';
+import { CALL_OUTCOMES } from './call-record.js';
+import type { CallStore } from './call-store.js';
+
+const Call = Type.Object({
+  id: Type.String(),
+  pbxCallId: Type.String(),
+  callerNumber: Nullable(Type.String()),
+  callerName: Nullable(Type.String()),
+  callerUnit: Nullable(Type.String()),
+  dialed: Nullable(Type.String()),
+  offeredAt: DateTime,
+  deskEndpoint: Nullable(Type.String()),
+  deskRingingAt: Nullable(DateTime),
+  answeredAt: Nullable(DateTime),
+  answeredBy: Nullable(Type.String()),
+  ringCount: Nullable(Type.Integer()),
+  endedAt: Nullable(DateTime),
+  outcome: Type.Enum([...CALL_OUTCOMES]),
+  content: Nullable(Type.String()),
+  handling: Nullable(Type.String()),
+  timeline: Type.Array(TimelineEntry),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+});
+
+export const callRoutes: FastifyPluginAsyncTypebox<{ calls: CallStore }> = async (app, { calls }) => {
+  app.get(
+    '/calls',
+    {
+      schema: {
+        summary: 'Call-log entries (值班记录), newest first',
+        querystring: Type.Object({ ...RangeQuery, outcome: Type.Optional(Type.Enum([...CALL_OUTCOMES])) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ items: Type.Array(Call) }), 400: ErrorBody },
+      },
+    },
+    async (request) => {
+      const { limit, offset, outcome } = request.query;
+      const items = await calls.list({ ...parseRange(request.query), ...(outcome && { outcome }), limit, offset });
+      return { items: items.map(withIsoDates) };
+    },
+  );
+
+  app.get(
+    '/calls/:id',
+    {
+      schema: {
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }),
+        response: { 200: Call, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const call = await calls.get(request.params.id);
+      if (!call) throw notFound(`call ${request.params.id}`);
+      return withIsoDates(call);
+    },
+  );
+};

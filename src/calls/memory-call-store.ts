@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type { CallQuery, CallRecord, CallSnapshot } from './call-record.js';
+import type { CallStore } from './call-store.js';
+
+/**
+ * In-memory CallStore with the same semantics as PrismaCallStore: one record per
+ * pbxCallId, officer fields kept across saves, list ordered by offeredAt desc then id desc,
+ * from inclusive / to exclusive. Returns copies, like a database would.
+ */
+export class MemoryCallStore implements CallStore {
+  readonly #byCall = new Map<string, CallRecord>();
+
+  async save(snapshot: CallSnapshot): Promise<CallRecord> {
+    const now = new Date();
+    const existing = this.#byCall.get(snapshot.pbxCallId);
+    const record: CallRecord = {
+      ...clone(snapshot),
+      id: existing?.id ?? randomUUID(),
+      callerUnit: existing?.callerUnit ?? null,
+      content: existing?.content ?? null,
+      handling: existing?.handling ?? null,
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    };
+    this.#byCall.set(snapshot.pbxCallId, record);
+    return clone(record);
+  }
+
+  async get(id: string): Promise<CallRecord | null> {
+    for (const record of this.#byCall.values()) if (record.id === id) return clone(record);
+    return null;
+  }
+
+  async list(query: CallQuery): Promise<CallRecord[]> {
+    return [...this.#byCall.values()]
+      .filter(
+        (r) =>
+          (!query.from || r.offeredAt.getTime() >= query.from.getTime()) &&
+          (!query.to || r.offeredAt.getTime() < query.to.getTime()) &&
+          (!query.outcome || r.outcome === query.outcome),
+      )
+      .sort((a, b) => b.offeredAt.getTime() - a.offeredAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+      .slice(query.offset, query.offset + query.limit)
+      .map(clone);
+  }
+
+  /** Test helper: how many records are stored. */
+  get size(): number {
+    return this.#byCall.size;
+  }
+}
+
+function clone<T>(value: T): T {
+  return structuredClone(value);
+}

@@ -1,0 +1,87 @@
+import type { CallLogEntry as CallLogEntryRow, PrismaClient } from '../generated/prisma/client.js';
+import { asOutcome, isUuid, timelineFromJson, timelineToJson } from '../store/json-mapping.js';
+import type { CallQuery, CallRecord, CallSnapshot } from './call-record.js';
+import type { CallStore } from './call-store.js';
+
+/** Call log in PostgreSQL / PGlite. Rows are mapped to the contract types; no Prisma type leaves this file. */
+export class PrismaCallStore implements CallStore {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /**
+   * One statement, INSERT … ON CONFLICT (pbx_call_id) DO UPDATE (Prisma's native upsert:
+   * one unique field in `where`, same value in `create`, no nested writes), so concurrent
+   * saves of one call can neither create a second row nor fail on the unique key.
+   * The officer-completed fields are never touched.
+   */
+  async save(snapshot: CallSnapshot): Promise<CallRecord> {
+    const data = snapshotColumns(snapshot);
+    const row = await this.prisma.callLogEntry.upsert({
+      where: { pbxCallId: snapshot.pbxCallId },
+      create: data,
+      update: data,
+    });
+    return toCallRecord(row);
+  }
+
+  async get(id: string): Promise<CallRecord | null> {
+    if (!isUuid(id)) return null;
+    const row = await this.prisma.callLogEntry.findUnique({ where: { id } });
+    return row ? toCallRecord(row) : null;
+  }
+
+  async list(query: CallQuery): Promise<CallRecord[]> {
+    const rows = await this.prisma.callLogEntry.findMany({
+      where: {
+        ...(query.from || query.to ? { offeredAt: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lt: query.to } : {}) } } : {}),
+        ...(query.outcome ? { outcome: query.outcome } : {}),
+      },
+      // id breaks ties so that pages are stable.
+      orderBy: [{ offeredAt: 'desc' }, { id: 'desc' }],
+      take: query.limit,
+      skip: query.offset,
+    });
+    return rows.map(toCallRecord);
+  }
+}
+
+function snapshotColumns(s: CallSnapshot) {
+  return {
+    pbxCallId: s.pbxCallId,
+    callerNumber: s.callerNumber,
+    callerName: s.callerName,
+    dialed: s.dialed,
+    offeredAt: s.offeredAt,
+    deskEndpoint: s.deskEndpoint,
+    deskRingingAt: s.deskRingingAt,
+    answeredAt: s.answeredAt,
+    answeredBy: s.answeredBy,
+    ringCount: s.ringCount,
+    endedAt: s.endedAt,
+    outcome: s.outcome,
+    timeline: timelineToJson(s.timeline),
+  };
+}
+
+function toCallRecord(row: CallLogEntryRow): CallRecord {
+  return {
+    id: row.id,
+    pbxCallId: row.pbxCallId,
+    callerNumber: row.callerNumber,
+    callerName: row.callerName,
+    dialed: row.dialed,
+    offeredAt: row.offeredAt,
+    deskEndpoint: row.deskEndpoint,
+    deskRingingAt: row.deskRingingAt,
+    answeredAt: row.answeredAt,
+    answeredBy: row.answeredBy,
+    ringCount: row.ringCount,
+    endedAt: row.endedAt,
+    outcome: asOutcome(row.outcome),
+    timeline: timelineFromJson(row.timeline),
+    callerUnit: row.callerUnit,
+    content: row.content,
+    handling: row.handling,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}

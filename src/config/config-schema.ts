@@ -1,0 +1,105 @@
+import Type, { type Static } from 'typebox';
+
+const Port = Type.Integer({ minimum: 1, maximum: 65535 });
+const Endpoints = Type.Array(Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_.-]+$' }), { uniqueItems: true });
+
+/** Everything the service can be told. Defaults are a working sandbox setup. */
+export const ConfigSchema = Type.Object(
+  {
+    ami: Type.Object(
+      {
+        host: Type.String({ default: '127.0.0.1' }),
+        port: Type.Intersect([Port], { default: 5038 }),
+        username: Type.String({ minLength: 1, default: 'duty' }),
+        secret: Type.String({ minLength: 1, default: 'duty-secret' }),
+        actionTimeoutMs: Type.Integer({ minimum: 100, default: 10_000 }),
+        reconnectInitialMs: Type.Integer({ minimum: 10, default: 250 }),
+        reconnectMaxMs: Type.Integer({ minimum: 100, default: 10_000 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    http: Type.Object(
+      {
+        host: Type.String({ default: '127.0.0.1' }),
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    database: Type.Object(
+      {
+        /** PostgreSQL URL; when empty the embedded PGlite database in dataDir is used. */
+        url: Type.String({ default: '' }),
+        dataDir: Type.String({ minLength: 1, default: './data/pglite' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    rings: Type.Object(
+      {
+        threshold: Type.Integer({ minimum: 1, maximum: 20, default: 3 }),
+        onMs: Type.Integer({ minimum: 1, default: 1000 }),
+        offMs: Type.Integer({ minimum: 0, default: 4000 }),
+        decisionGraceMs: Type.Integer({ minimum: 0, maximum: 10_000, default: 500 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    endpoints: Type.Object(
+      {
+        desk: Type.Intersect([Endpoints], { default: ['desk'] }),
+        fallback: Type.Intersect([Endpoints], { default: ['leader'] }),
+        bureau: Type.Intersect([Endpoints], { default: ['bureau'] }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    /** The duty schedule and the dialplan rendered from it (`duty-hotline dialplan …`, `route`, `calendar import`). */
+    schedule: Type.Object(
+      {
+        /** The schedule file (YAML). The default is the seed office's schedule (000 §一.2), so a fresh clone and the sandbox route calls. */
+        file: Type.String({ minLength: 1, default: 'dialplan/schedule.example.yaml' }),
+        /** Where `calendar import` keeps imported years of the State Council notice. */
+        calendarOverrides: Type.String({ minLength: 1, default: 'data/calendar-overrides.json' }),
+        /** Years to render dated rules for; empty: every year the holiday calendar has, from the current year on. */
+        years: Type.Array(Type.Integer({ minimum: 2000, maximum: 2100 }), { uniqueItems: true, default: [] }),
+        /** Where `dialplan render` writes the generated files (the repo's copy the sandbox loads). */
+        generatedDir: Type.String({ minLength: 1, default: 'dialplan/generated' }),
+        /** The live PBX's generated-dialplan folder (`dialplan diff` / `apply`); empty: the sandbox's, <sandboxRoot>/etc/asterisk/dialplan/generated. */
+        liveDir: Type.String({ default: '' }),
+        /** The PBX sandbox root (scripts/pbx.sh) that `dialplan check` loads the dialplan into. */
+        sandboxRoot: Type.String({ minLength: 1, default: '.cache/pbx/root' }),
+        /** Seconds each phone after the desk rings (fallback chain, bureau), unless [globals] says otherwise. */
+        fallbackRingTimeoutS: Type.Integer({ minimum: 1, maximum: 600, default: 60 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    log: Type.Object(
+      { level: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }) },
+      { default: {}, additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
+
+/** Environment variables that override config-file values: name → dotted config path. */
+export const ENV_OVERRIDES: Record<string, string> = {
+  DATABASE_URL: 'database.url',
+  DUTY_DATA_DIR: 'database.dataDir',
+  DUTY_AMI_HOST: 'ami.host',
+  DUTY_AMI_PORT: 'ami.port',
+  DUTY_AMI_USER: 'ami.username',
+  DUTY_AMI_SECRET: 'ami.secret',
+  DUTY_HTTP_HOST: 'http.host',
+  DUTY_HTTP_PORT: 'http.port',
+  DUTY_RING_THRESHOLD: 'rings.threshold',
+  DUTY_RING_ON_MS: 'rings.onMs',
+  DUTY_RING_OFF_MS: 'rings.offMs',
+  DUTY_DESK_ENDPOINTS: 'endpoints.desk',
+  DUTY_LOG_LEVEL: 'log.level',
+  DUTY_SCHEDULE_FILE: 'schedule.file',
+  DUTY_CALENDAR_OVERRIDES: 'schedule.calendarOverrides',
+  DUTY_SCHEDULE_YEARS: 'schedule.years',
+  DUTY_DIALPLAN_GENERATED_DIR: 'schedule.generatedDir',
+  DUTY_DIALPLAN_LIVE_DIR: 'schedule.liveDir',
+  DUTY_PBX_ROOT: 'schedule.sandboxRoot',
+  DUTY_FALLBACK_RING_TIMEOUT_S: 'schedule.fallbackRingTimeoutS',
+};

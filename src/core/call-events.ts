@@ -1,0 +1,38 @@
+/**
+ * Domain events about one call. The PBX translation layer (src/pbx) produces them;
+ * nothing past it sees an Asterisk field name.
+ */
+
+/** What a dialled leg is for, from the office's configuration. */
+export type LegRole = 'desk' | 'fallback' | 'bureau' | 'other';
+
+export interface LegRef {
+  /** Stable id of the leg within the call (the PBX channel id). */
+  legId: string;
+  /** The endpoint dialled, e.g. "desk". */
+  endpoint: string;
+  role: LegRole;
+}
+
+interface Base {
+  /** Joins every leg of one call (Asterisk's Linkedid). */
+  callId: string;
+  /** When the PBX says it happened (Asterisk's event timestamp), not when we heard of it. */
+  at: Date;
+}
+
+export type CallEvent =
+  | (Base & { kind: 'CallOffered'; callerNumber: string | null; callerName: string | null; dialed: string | null })
+  | (Base & LegRef & { kind: 'LegDialed' })
+  | (Base & LegRef & { kind: 'LegRinging' })
+  | (Base & LegRef & { kind: 'LegAnswered' })
+  | (Base & LegRef & { kind: 'LegBusy' })
+  | (Base & LegRef & { kind: 'LegUnreachable'; reason: string })
+  /** The PBX stopped ringing the leg without an answer (Dial() timed out or was cancelled). */
+  | (Base & LegRef & { kind: 'LegNoAnswer' })
+  /** The calling party hung up. */
+  | (Base & { kind: 'CallerHungUp' })
+  /** The last channel of the call is gone. */
+  | (Base & { kind: 'CallEnded'; cause: string | null });
+
+export type CallEventKind = CallEvent['kind'];

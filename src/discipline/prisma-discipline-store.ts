@@ -1,0 +1,69 @@
+import type { DisciplineRecord as DisciplineRow, PrismaClient } from '../generated/prisma/client.js';
+import { asDisciplineStatus, asDisciplineType, timelineFromJson, timelineToJson } from '../store/json-mapping.js';
+import type { DisciplineInput, DisciplineQuery, DisciplineRecord } from './discipline-record.js';
+import type { DisciplineStore } from './discipline-store.js';
+
+/** Discipline records in PostgreSQL / PGlite. Rows are mapped to the contract types; no Prisma type leaves this file. */
+export class PrismaDisciplineStore implements DisciplineStore {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /**
+   * INSERT … ON CONFLICT DO NOTHING RETURNING * (createManyAndReturn + skipDuplicates):
+   * a concurrent insert of the same (pbxCallId, type) waits for the other transaction and
+   * then returns nothing, after which the committed row is read. No unique-violation errors.
+   */
+  async recordOnce(input: DisciplineInput): Promise<{ record: DisciplineRecord; created: boolean }> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const [created] = await this.prisma.disciplineRecord.createManyAndReturn({
+        data: [
+          {
+            type: input.type,
+            pbxCallId: input.pbxCallId,
+            officer: input.officer,
+            deskEndpoint: input.deskEndpoint,
+            occurredAt: input.occurredAt,
+            reason: input.reason,
+            evidence: timelineToJson(input.evidence),
+          },
+        ],
+        skipDuplicates: true,
+      });
+      if (created) return { record: toDisciplineRecord(created), created: true };
+      const existing = await this.prisma.disciplineRecord.findUnique({
+        where: { pbxCallId_type: { pbxCallId: input.pbxCallId, type: input.type } },
+      });
+      if (existing) return { record: toDisciplineRecord(existing), created: false };
+      // The conflicting row vanished in between (deleted by hand): try again.
+    }
+    throw new Error(`recordOnce(${input.pbxCallId}, ${input.type}): conflicting row keeps disappearing`);
+  }
+
+  async list(query: DisciplineQuery): Promise<DisciplineRecord[]> {
+    const rows = await this.prisma.disciplineRecord.findMany({
+      where: {
+        ...(query.from || query.to ? { occurredAt: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lt: query.to } : {}) } } : {}),
+        ...(query.type ? { type: query.type } : {}),
+        ...(query.status ? { status: query.status } : {}),
+      },
+      orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
+      take: query.limit,
+      skip: query.offset,
+    });
+    return rows.map(toDisciplineRecord);
+  }
+}
+
+function toDisciplineRecord(row: DisciplineRow): DisciplineRecord {
+  return {
+    id: row.id,
+    type: asDisciplineType(row.type),
+    pbxCallId: row.pbxCallId,
+    officer: row.officer,
+    deskEndpoint: row.deskEndpoint,
+    occurredAt: row.occurredAt,
+    reason: row.reason,
+    evidence: timelineFromJson(row.evidence),
+    status: asDisciplineStatus(row.status),
+    createdAt: row.createdAt,
+  };
+}

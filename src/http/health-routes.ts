@@ -1,0 +1,32 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type, { type Static } from 'typebox';
+import { Nullable } from './schemas.js';
+
+export const HealthReport = Type.Object({
+  status: Type.Enum(['ok', 'degraded']),
+  ami: Type.Object({
+    state: Type.String(),
+    connectedSince: Nullable(Type.String()),
+    lastError: Nullable(Type.String()),
+    eventsReceived: Type.Integer(),
+    reconnects: Type.Integer(),
+    protocolErrors: Type.Integer(),
+  }),
+  database: Type.Object({
+    kind: Type.Enum(['postgres', 'pglite', 'memory']),
+    pendingWrites: Type.Integer(),
+    failing: Type.Boolean(),
+    lastError: Nullable(Type.String()),
+  }),
+  calls: Type.Object({ active: Type.Integer() }),
+  warnings: Type.Array(Type.String()),
+});
+export type HealthReport = Static<typeof HealthReport>;
+
+/** 200 when AMI is connected and writes are landing, 503 otherwise (same body). */
+export const healthRoutes: FastifyPluginAsyncTypebox<{ health: () => HealthReport }> = async (app, { health }) => {
+  app.get('/healthz', { schema: { response: { 200: HealthReport, 503: HealthReport } } }, async (_request, reply) => {
+    const report = health();
+    return reply.code(report.status === 'ok' ? 200 : 503).send(report);
+  });
+};

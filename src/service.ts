@@ -1,0 +1,140 @@
+/**
+ * Wires the parts into the running service: AMI → translator → tracker → write queue → database,
+ * and the HTTP API over the same stores. Only composition here; behaviour lives in the parts.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { CallTracker } from './calls/call-tracker.js';
+import { PrismaCallStore } from './calls/prisma-call-store.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config/config-schema.js';
+import type { LegRole } from './core/call-events.js';
+import { PrismaDisciplineStore } from './discipline/prisma-discipline-store.js';
+import { app } from './http/app.js';
+import { serverOptions } from './http/server-options.js';
+import type { HealthReport } from './http/health-routes.js';
+import { AmiClient } from './pbx/ami/ami-client.js';
+import { AmiTranslator } from './pbx/ami-translator.js';
+import { startCalendarWarnings } from './schedule/calendar-warnings.js';
+import { openDatabase } from './store/database.js';
+import { WriteQueue } from './store/write-queue.js';
+
+export interface RunningService {
+  http: FastifyInstance;
+  /** Where the API listens, e.g. http://127.0.0.1:8080 */
+  url: string;
+  ami: AmiClient;
+  writes: WriteQueue;
+  tracker: CallTracker;
+  stop(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  logger: Logger;
+  clock?: Clock;
+}
+
+export async function startService(config: Config, { logger, clock = systemClock }: ServiceOptions): Promise<RunningService> {
+  const db = await openDatabase({ url: config.database.url || undefined, dataDir: config.database.dataDir, logger: logger.child({ component: 'db' }) });
+  logger.info({ database: db.kind }, 'database ready');
+  const calls = new PrismaCallStore(db.prisma);
+  const discipline = new PrismaDisciplineStore(db.prisma);
+  const writes = new WriteQueue({ calls, discipline, logger: logger.child({ component: 'writes' }), retry: { initialDelayMs: 200, maxDelayMs: 10_000 } });
+
+  const tracker = new CallTracker({
+    rules: { rules: { threshold: config.rings.threshold, cadence: { onMs: config.rings.onMs, offMs: config.rings.offMs } } },
+    sink: writes,
+    clock,
+    logger: logger.child({ component: 'calls' }),
+    decisionGraceMs: config.rings.decisionGraceMs,
+  });
+  const translator = new AmiTranslator(roleResolver(config), () => clock.now());
+
+  const amiLog = logger.child({ component: 'ami' });
+  const ami = new AmiClient({
+    host: config.ami.host,
+    port: config.ami.port,
+    username: config.ami.username,
+    secret: config.ami.secret,
+    actionTimeoutMs: config.ami.actionTimeoutMs,
+    reconnect: { initialDelayMs: config.ami.reconnectInitialMs, maxDelayMs: config.ami.reconnectMaxMs },
+    logger: amiLog,
+  });
+  ami.on('event', (frame) => {
+    for (const event of translator.translate(frame)) tracker.handle(event);
+  });
+  ami.on('connected', () => void reconcile(ami, translator, tracker, amiLog));
+  ami.start();
+
+  const httpLog: FastifyBaseLogger = logger.child({ component: 'http' });
+  // From November on: next year's holiday calendar not imported yet (/healthz warnings, and the log).
+  const calendarWarnings = await startCalendarWarnings(config, clock, logger.child({ component: 'schedule' }));
+  let warnings: string[] = [];
+  const http = Fastify({ ...serverOptions, loggerInstance: httpLog });
+  http.addHook('onRequest', async (request) => {
+    if (request.url.startsWith('/healthz')) warnings = await calendarWarnings.current();
+  });
+  await http.register(app, { calls, discipline, health: () => healthReport(ami, writes, tracker, db.kind, warnings) });
+  const url = await http.listen({ host: config.http.host, port: config.http.port });
+  logger.info({ url }, 'HTTP API listening');
+
+  return {
+    http,
+    url,
+    ami,
+    writes,
+    tracker,
+    async stop() {
+      calendarWarnings.stop();
+      await http.close();
+      await ami.stop();
+      tracker.close();
+      await writes.close({ drainTimeoutMs: 10_000 });
+      await db.close();
+    },
+  };
+}
+
+function roleResolver(config: Config): (endpoint: string) => LegRole {
+  const roles = new Map<string, LegRole>();
+  for (const e of config.endpoints.bureau) roles.set(e, 'bureau');
+  for (const e of config.endpoints.fallback) roles.set(e, 'fallback');
+  for (const e of config.endpoints.desk) roles.set(e, 'desk');
+  return (endpoint) => roles.get(endpoint) ?? 'other';
+}
+
+/**
+ * After (re)connecting, calls whose Hangup we missed while disconnected are ended and logged;
+ * calls still up carry on.
+ */
+async function reconcile(ami: AmiClient, translator: AmiTranslator, tracker: CallTracker, log: Logger): Promise<void> {
+  try {
+    const response = await ami.action('CoreShowChannels');
+    const live = new Set(response.events.map((e) => e.get('Linkedid')).filter((id): id is string => Boolean(id)));
+    for (const callId of translator.liveCallIds()) if (!live.has(callId)) translator.forget(callId);
+    const ended = tracker.endMissing(live);
+    if (ended.length > 0) log.warn({ ended }, 'ended calls that disappeared while AMI was disconnected');
+  } catch (err) {
+    log.warn({ err }, 'could not reconcile live calls after connecting');
+  }
+}
+
+function healthReport(ami: AmiClient, writes: WriteQueue, tracker: CallTracker, kind: 'postgres' | 'pglite', warnings: string[]): HealthReport {
+  const w = writes.stats();
+  const a = ami.stats();
+  const ok = ami.state === 'connected' && !w.failing;
+  return {
+    status: ok ? 'ok' : 'degraded',
+    ami: {
+      state: ami.state,
+      connectedSince: a.connectedSince?.toISOString() ?? null,
+      lastError: a.lastError ?? null,
+      eventsReceived: a.eventsReceived,
+      reconnects: a.reconnects,
+      protocolErrors: a.protocolErrors,
+    },
+    database: { kind, pendingWrites: w.pending, failing: w.failing, lastError: w.lastError ?? null },
+    calls: { active: tracker.activeCalls },
+    warnings,
+  };
+}

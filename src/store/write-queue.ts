@@ -1,0 +1,309 @@
+/**
+ * The only path by which the call tracker writes to the database.
+ *
+ * - saveCall / recordDiscipline return at once; the work runs later through p-queue.
+ * - Writes go through lanes: one for each call's log entry, one for each call's discipline
+ *   records. A lane has at most one write in flight, so a call's saves land in order and an
+ *   older snapshot can never overwrite a newer one.
+ * - Pending (not yet started) saves of the same call are coalesced: the latest snapshot
+ *   wins. Discipline records are never coalesced (recordOnce makes repeats harmless).
+ * - A failed write is retried with exponential backoff, forever: nothing is dropped while
+ *   the database is down. Only the failing lane waits; other lanes go on, so one
+ *   poisonous write cannot stall the rest. `stats().failing` is true while any write
+ *   waits for a retry.
+ * - A call's discipline record may land before its call row (separate lanes): the schema
+ *   has no foreign key between them.
+ */
+import PQueue from 'p-queue';
+import type { CallSnapshot } from '../calls/call-record.js';
+import type { CallStore } from '../calls/call-store.js';
+import type { DisciplineInput } from '../discipline/discipline-record.js';
+import type { DisciplineStore } from '../discipline/discipline-store.js';
+import type { StoreLogger } from './logger.js';
+
+export interface RetryOptions {
+  /** Delay before the first retry of a failed write. */
+  initialDelayMs: number;
+  /** Cap of the exponential backoff. */
+  maxDelayMs: number;
+  /** ± fraction of random spread on each delay (default 0.2; 0 for deterministic tests). */
+  jitter?: number;
+}
+
+export interface WriteQueueOptions {
+  calls: CallStore;
+  discipline: DisciplineStore;
+  logger: StoreLogger;
+  retry: RetryOptions;
+  /** Writes in flight at once, across calls (default 4). */
+  concurrency?: number;
+}
+
+export interface WriteQueueStats {
+  /** Writes accepted and not yet stored (queued, in flight or waiting for a retry). */
+  pending: number;
+  /** True while some write waits for a retry after failing. */
+  failing: boolean;
+  /** The last write error seen (kept after recovery, for diagnosis). */
+  lastError?: string;
+  /** Writes stored successfully. */
+  written: number;
+  /** Failed attempts that were (or will be) retried. */
+  retries: number;
+  /** Saves merged into a pending save of the same call. */
+  coalesced: number;
+}
+
+export interface WriteQueueCloseResult {
+  /** True when everything was stored before the drain timeout. */
+  drained: boolean;
+  /** What could not be stored in time (also logged at error level). */
+  unwritten: { calls: CallSnapshot[]; discipline: DisciplineInput[] };
+}
+
+/** What the call tracker needs from the queue (its `sink`). */
+export interface WriteSink {
+  saveCall(call: CallSnapshot): void;
+  recordDiscipline(record: DisciplineInput): void;
+}
+
+type Op = { kind: 'call'; snapshot: CallSnapshot } | { kind: 'discipline'; input: DisciplineInput };
+
+interface Lane {
+  pbxCallId: string;
+  /** Not started yet, in order; a call lane holds at most one op (saves coalesce into it). */
+  ops: Op[];
+  /** The op being written, if any. */
+  inFlight: Op | null;
+  /** The lane is scheduled: queued in p-queue, running, or waiting for a retry timer. */
+  busy: boolean;
+  /** Consecutive failures, for the backoff. */
+  failures: number;
+  retryTimer: NodeJS.Timeout | null;
+}
+
+export class WriteQueue implements WriteSink {
+  readonly #calls: CallStore;
+  readonly #discipline: DisciplineStore;
+  readonly #log: StoreLogger;
+  readonly #retry: Required<RetryOptions>;
+  readonly #queue: PQueue;
+  readonly #lanes = new Map<string, Lane>();
+  readonly #failingLanes = new Set<string>();
+  readonly #idleWaiters: (() => void)[] = [];
+  #pending = 0;
+  #written = 0;
+  #retries = 0;
+  #coalesced = 0;
+  #lastError: string | undefined;
+  #closing = false;
+  /** After a drain timeout: no more retries are scheduled. */
+  #stopped = false;
+
+  constructor(options: WriteQueueOptions) {
+    this.#calls = options.calls;
+    this.#discipline = options.discipline;
+    this.#log = options.logger;
+    this.#retry = { jitter: 0.2, ...options.retry };
+    if (!(this.#retry.initialDelayMs > 0) || !(this.#retry.maxDelayMs >= this.#retry.initialDelayMs)) {
+      throw new RangeError('WriteQueue retry: need 0 < initialDelayMs <= maxDelayMs');
+    }
+    this.#queue = new PQueue({ concurrency: options.concurrency ?? 4 });
+  }
+
+  /** Queue an insert-or-update of the call's log entry. Returns at once. */
+  saveCall(snapshot: CallSnapshot): void {
+    if (this.#rejectAfterClose('saveCall', snapshot)) return;
+    const copy = structuredClone(snapshot);
+    const key = `call:${snapshot.pbxCallId}`;
+    const lane = this.#lane(key, snapshot.pbxCallId);
+    const queued = lane.ops.find((op): op is Extract<Op, { kind: 'call' }> => op.kind === 'call');
+    if (queued) {
+      queued.snapshot = copy; // latest snapshot wins
+      this.#coalesced++;
+    } else {
+      lane.ops.push({ kind: 'call', snapshot: copy });
+      this.#pending++;
+    }
+    this.#schedule(key, lane);
+  }
+
+  /** Queue a discipline record (created once per call and type). Returns at once. */
+  recordDiscipline(input: DisciplineInput): void {
+    if (this.#rejectAfterClose('recordDiscipline', input)) return;
+    const key = `discipline:${input.pbxCallId}`;
+    const lane = this.#lane(key, input.pbxCallId);
+    lane.ops.push({ kind: 'discipline', input: structuredClone(input) });
+    this.#pending++;
+    this.#schedule(key, lane);
+  }
+
+  stats(): WriteQueueStats {
+    return {
+      pending: this.#pending,
+      failing: this.#failingLanes.size > 0,
+      ...(this.#lastError !== undefined ? { lastError: this.#lastError } : {}),
+      written: this.#written,
+      retries: this.#retries,
+      coalesced: this.#coalesced,
+    };
+  }
+
+  /** Resolves when nothing is pending (waits through outages: retries never give up). */
+  onIdle(): Promise<void> {
+    if (this.#pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /**
+   * Stops accepting writes and waits up to drainTimeoutMs for pending ones; writes waiting
+   * for a retry are retried at once. What is still unwritten afterwards is logged at error
+   * level with its content and returned.
+   */
+  async close({ drainTimeoutMs }: { drainTimeoutMs: number }): Promise<WriteQueueCloseResult> {
+    this.#closing = true;
+    for (const [key, lane] of this.#lanes) {
+      if (lane.retryTimer) {
+        clearTimeout(lane.retryTimer);
+        lane.retryTimer = null;
+        void this.#queue.add(() => this.#runOne(key, lane));
+      }
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([
+      this.onIdle().then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), drainTimeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (drained) return { drained, unwritten: { calls: [], discipline: [] } };
+
+    this.#stopped = true;
+    const unwritten: WriteQueueCloseResult['unwritten'] = { calls: [], discipline: [] };
+    for (const lane of this.#lanes.values()) {
+      if (lane.retryTimer) clearTimeout(lane.retryTimer);
+      lane.retryTimer = null;
+      for (const op of lane.inFlight ? [lane.inFlight, ...lane.ops] : lane.ops) {
+        if (op.kind === 'call') unwritten.calls.push(op.snapshot);
+        else unwritten.discipline.push(op.input);
+      }
+    }
+    this.#queue.clear();
+    this.#log.error(
+      { pending: this.#pending, lastError: this.#lastError, unwritten },
+      'write queue closed with unwritten records (database unavailable); they are in this log entry',
+    );
+    return { drained, unwritten };
+  }
+
+  #rejectAfterClose(what: string, payload: CallSnapshot | DisciplineInput): boolean {
+    if (!this.#closing) return false;
+    // Not thrown: the caller is an event handler. The payload is logged so it is not lost.
+    this.#log.error({ payload }, `${what} after the write queue was closed; not stored`);
+    return true;
+  }
+
+  #lane(key: string, pbxCallId: string): Lane {
+    let lane = this.#lanes.get(key);
+    if (!lane) {
+      lane = { pbxCallId, ops: [], inFlight: null, busy: false, failures: 0, retryTimer: null };
+      this.#lanes.set(key, lane);
+    }
+    return lane;
+  }
+
+  #schedule(key: string, lane: Lane): void {
+    if (lane.busy || lane.ops.length === 0) return;
+    lane.busy = true;
+    void this.#queue.add(() => this.#runOne(key, lane));
+  }
+
+  /** Writes the lane's next op; never throws. */
+  async #runOne(key: string, lane: Lane): Promise<void> {
+    if (this.#stopped) return;
+    const op = lane.ops.shift();
+    if (!op) {
+      lane.busy = false;
+      return;
+    }
+    lane.inFlight = op;
+    try {
+      if (op.kind === 'call') await this.#calls.save(op.snapshot);
+      else await this.#discipline.recordOnce(op.input);
+    } catch (err) {
+      lane.inFlight = null;
+      if (this.#stopped) return;
+      this.#onFailure(key, lane, op, err);
+      return;
+    }
+    lane.inFlight = null;
+    this.#written++;
+    this.#done(1);
+    if (lane.failures > 0) {
+      lane.failures = 0;
+      this.#failingLanes.delete(key);
+      if (this.#failingLanes.size === 0) this.#log.info({ retries: this.#retries }, 'database writes recovered');
+    }
+    if (this.#stopped) return;
+    if (lane.ops.length > 0) {
+      void this.#queue.add(() => this.#runOne(key, lane));
+    } else {
+      lane.busy = false;
+      this.#lanes.delete(key);
+    }
+  }
+
+  #onFailure(key: string, lane: Lane, op: Op, err: unknown): void {
+    const message = errorSummary(err);
+    this.#lastError = message;
+    this.#retries++;
+    lane.failures++;
+    if (op.kind === 'call' && lane.ops.some((o) => o.kind === 'call')) {
+      // A newer snapshot of this call arrived meanwhile: it replaces the failed one.
+      this.#coalesced++;
+      this.#done(1);
+    } else {
+      lane.ops.unshift(op);
+    }
+    if (!this.#failingLanes.has(key)) {
+      if (this.#failingLanes.size === 0) this.#log.warn({ err: message, pbxCallId: lane.pbxCallId }, 'database writes failing; retrying until they succeed');
+      this.#failingLanes.add(key);
+    }
+    const delay = this.#backoff(lane.failures);
+    this.#log.debug({ pbxCallId: lane.pbxCallId, kind: op.kind, attempt: lane.failures, delayMs: delay, err: message }, 'write failed; will retry');
+    if (this.#closing) {
+      // Draining: keep trying, without waiting longer than the first step.
+      lane.retryTimer = setTimeout(() => this.#retryLane(key, lane), this.#retry.initialDelayMs);
+    } else {
+      lane.retryTimer = setTimeout(() => this.#retryLane(key, lane), delay);
+    }
+  }
+
+  #retryLane(key: string, lane: Lane): void {
+    lane.retryTimer = null;
+    if (this.#stopped) return;
+    void this.#queue.add(() => this.#runOne(key, lane));
+  }
+
+  #backoff(failures: number): number {
+    const { initialDelayMs, maxDelayMs, jitter } = this.#retry;
+    const base = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(failures - 1, 30));
+    return Math.max(1, Math.round(base * (1 + jitter * (2 * Math.random() - 1))));
+  }
+
+  #done(count: number): void {
+    this.#pending -= count;
+    if (this.#pending === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
+  }
+}
+
+/** One line for logs and /healthz: Prisma messages span several lines; its error code helps. */
+export function errorSummary(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const line = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ');
+  const code = err && typeof err === 'object' && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
+  return code && !line.includes(code) ? `${code}: ${line}` : line;
+}

@@ -1,0 +1,194 @@
+/**
+ * The store contract, run against PostgreSQL and PGlite (test/db/stores.test.ts) and against
+ * the in-memory fakes (test/unit/store/memory-stores.test.ts): same semantics everywhere.
+ */
+import { randomUUID } from 'node:crypto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { CallSnapshot } from '../../src/calls/call-record.js';
+import type { CallStore } from '../../src/calls/call-store.js';
+import type { DisciplineInput } from '../../src/discipline/discipline-record.js';
+import type { DisciplineStore } from '../../src/discipline/discipline-store.js';
+
+export interface StoreFixture {
+  calls: CallStore;
+  discipline: DisciplineStore;
+}
+
+export function snapshot(pbxCallId: string, overrides: Partial<CallSnapshot> = {}): CallSnapshot {
+  return {
+    pbxCallId,
+    callerNumber: '13800138000',
+    callerName: '张三',
+    dialed: '12345',
+    offeredAt: new Date('2026-03-02T08:00:00.123Z'),
+    deskEndpoint: null,
+    deskRingingAt: null,
+    answeredAt: null,
+    answeredBy: null,
+    ringCount: null,
+    endedAt: null,
+    outcome: 'in-progress',
+    timeline: [{ at: '2026-03-02T08:00:00.123Z', what: 'offered' }],
+    ...overrides,
+  };
+}
+
+export function disciplineInput(pbxCallId: string, overrides: Partial<DisciplineInput> = {}): DisciplineInput {
+  return {
+    type: 'absence',
+    pbxCallId,
+    officer: '李四',
+    deskEndpoint: 'desk',
+    occurredAt: new Date('2026-03-02T08:00:15.000Z'),
+    reason: 'desk rang 3 rings without answer',
+    evidence: [
+      { at: '2026-03-02T08:00:00.123Z', what: 'offered' },
+      { at: '2026-03-02T08:00:15.000Z', what: 'ring 3' },
+    ],
+    ...overrides,
+  };
+}
+
+const at = (iso: string) => new Date(iso);
+
+/** Registers the contract tests; `fixture()` is read in each test, `reset()` runs before each. */
+export function storeContract(fixture: () => StoreFixture, reset: () => Promise<void>): void {
+  beforeEach(reset);
+
+  describe('CallStore', () => {
+    it('save stores every snapshot field and starts officer fields as null', async () => {
+      const { calls } = fixture();
+      const s = snapshot('c-fields', {
+        deskEndpoint: 'desk',
+        deskRingingAt: at('2026-03-02T08:00:01.5Z'),
+        answeredAt: at('2026-03-02T08:00:07.25Z'),
+        answeredBy: 'desk',
+        ringCount: 2,
+        endedAt: at('2026-03-02T08:03:00Z'),
+        outcome: 'answered',
+        timeline: [
+          { at: '2026-03-02T08:00:00.123Z', what: 'offered' },
+          { at: '2026-03-02T08:00:07.250Z', what: 'answered by desk' },
+        ],
+      });
+      const saved = await calls.save(s);
+      expect(saved).toMatchObject({ ...s, callerUnit: null, content: null, handling: null });
+      expect(saved.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(saved.createdAt).toBeInstanceOf(Date);
+      expect(saved.updatedAt).toBeInstanceOf(Date);
+      expect(await calls.get(saved.id)).toEqual(saved);
+    });
+
+    it('repeated saves of one call update the same record', async () => {
+      const { calls } = fixture();
+      const first = await calls.save(snapshot('c-repeat'));
+      const second = await calls.save(snapshot('c-repeat', { outcome: 'absence', ringCount: 3, endedAt: at('2026-03-02T08:00:16Z') }));
+      expect(second.id).toBe(first.id);
+      expect(second.createdAt).toEqual(first.createdAt);
+      expect(second.updatedAt.getTime()).toBeGreaterThanOrEqual(first.updatedAt.getTime());
+      expect(second).toMatchObject({ outcome: 'absence', ringCount: 3 });
+      const all = await calls.list({ limit: 100, offset: 0 });
+      expect(all.filter((r) => r.pbxCallId === 'c-repeat')).toHaveLength(1);
+    });
+
+    it('concurrent duplicate saves create exactly one record', async () => {
+      const { calls } = fixture();
+      const results = await Promise.all(
+        Array.from({ length: 25 }, (_, i) => calls.save(snapshot('c-race', { ringCount: i }))),
+      );
+      expect(new Set(results.map((r) => r.id)).size).toBe(1);
+      const all = await calls.list({ limit: 100, offset: 0 });
+      expect(all).toHaveLength(1);
+    });
+
+    it('get returns null for unknown or malformed ids', async () => {
+      const { calls } = fixture();
+      expect(await calls.get(randomUUID())).toBeNull();
+      expect(await calls.get('not-a-uuid')).toBeNull();
+    });
+
+    it('list orders by offeredAt desc and filters by from (inclusive), to (exclusive), outcome; pages with limit/offset', async () => {
+      const { calls } = fixture();
+      const times = ['2026-03-01T00:00:00Z', '2026-03-02T00:00:00Z', '2026-03-03T00:00:00Z', '2026-03-04T00:00:00Z', '2026-03-05T00:00:00Z'];
+      const outcomes = ['answered', 'absence', 'answered', 'abandoned', 'absence'] as const;
+      for (const [i, t] of times.entries()) {
+        await calls.save(snapshot(`c-list-${i}`, { offeredAt: at(t), outcome: outcomes[i]! }));
+      }
+      const ids = (rs: { pbxCallId: string }[]) => rs.map((r) => r.pbxCallId);
+
+      expect(ids(await calls.list({ limit: 10, offset: 0 }))).toEqual(['c-list-4', 'c-list-3', 'c-list-2', 'c-list-1', 'c-list-0']);
+      expect(ids(await calls.list({ limit: 2, offset: 0 }))).toEqual(['c-list-4', 'c-list-3']);
+      expect(ids(await calls.list({ limit: 2, offset: 2 }))).toEqual(['c-list-2', 'c-list-1']);
+      expect(ids(await calls.list({ limit: 2, offset: 4 }))).toEqual(['c-list-0']);
+      expect(ids(await calls.list({ limit: 10, offset: 0, from: at(times[1]!), to: at(times[3]!) }))).toEqual(['c-list-2', 'c-list-1']);
+      expect(ids(await calls.list({ limit: 10, offset: 0, from: at(times[3]!) }))).toEqual(['c-list-4', 'c-list-3']);
+      expect(ids(await calls.list({ limit: 10, offset: 0, to: at(times[1]!) }))).toEqual(['c-list-0']);
+      expect(ids(await calls.list({ limit: 10, offset: 0, outcome: 'absence' }))).toEqual(['c-list-4', 'c-list-1']);
+      expect(ids(await calls.list({ limit: 10, offset: 0, outcome: 'absence', from: at(times[2]!) }))).toEqual(['c-list-4']);
+      expect(await calls.list({ limit: 10, offset: 0, outcome: 'busy' })).toEqual([]);
+    });
+
+    it('list pages are stable when offeredAt ties', async () => {
+      const { calls } = fixture();
+      for (let i = 0; i < 6; i++) await calls.save(snapshot(`c-tie-${i}`));
+      const pages = [
+        ...(await calls.list({ limit: 4, offset: 0 })),
+        ...(await calls.list({ limit: 4, offset: 4 })),
+      ];
+      expect(new Set(pages.map((r) => r.pbxCallId)).size).toBe(6);
+    });
+  });
+
+  describe('DisciplineStore', () => {
+    it('recordOnce creates an open record, then returns it without creating another', async () => {
+      const { discipline } = fixture();
+      const input = disciplineInput('d-once');
+      const first = await discipline.recordOnce(input);
+      expect(first.created).toBe(true);
+      expect(first.record).toMatchObject({ ...input, status: 'open' });
+      expect(first.record.createdAt).toBeInstanceOf(Date);
+      const again = await discipline.recordOnce({ ...input, reason: 'something else' });
+      expect(again).toEqual({ record: first.record, created: false });
+    });
+
+    it('one record per (call, type): another type is another record', async () => {
+      const { discipline } = fixture();
+      const a = await discipline.recordOnce(disciplineInput('d-types', { type: 'absence' }));
+      const m = await discipline.recordOnce(disciplineInput('d-types', { type: 'mistake', reason: 'wrong transfer' }));
+      expect(m.created).toBe(true);
+      expect(m.record.id).not.toBe(a.record.id);
+    });
+
+    it('concurrent recordOnce of the same (call, type) creates exactly one record', async () => {
+      const { discipline } = fixture();
+      const results = await Promise.all(Array.from({ length: 20 }, () => discipline.recordOnce(disciplineInput('d-race'))));
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.record.id)).size).toBe(1);
+      expect(await discipline.list({ limit: 100, offset: 0 })).toHaveLength(1);
+    });
+
+    it('a discipline record needs no call record (either may be written first)', async () => {
+      const { calls, discipline } = fixture();
+      const { created } = await discipline.recordOnce(disciplineInput('d-before-call'));
+      expect(created).toBe(true);
+      await calls.save(snapshot('d-before-call', { outcome: 'absence' }));
+      expect(await calls.list({ limit: 10, offset: 0 })).toHaveLength(1);
+    });
+
+    it('list orders by occurredAt desc and filters by from/to/type/status with paging', async () => {
+      const { discipline } = fixture();
+      const times = ['2026-04-01T00:00:00Z', '2026-04-02T00:00:00Z', '2026-04-03T00:00:00Z', '2026-04-04T00:00:00Z'];
+      const types = ['absence', 'mistake', 'absence', 'absence'] as const;
+      for (const [i, t] of times.entries()) {
+        await discipline.recordOnce(disciplineInput(`d-list-${i}`, { occurredAt: at(t), type: types[i]! }));
+      }
+      const ids = (rs: { pbxCallId: string }[]) => rs.map((r) => r.pbxCallId);
+      expect(ids(await discipline.list({ limit: 10, offset: 0 }))).toEqual(['d-list-3', 'd-list-2', 'd-list-1', 'd-list-0']);
+      expect(ids(await discipline.list({ limit: 2, offset: 1 }))).toEqual(['d-list-2', 'd-list-1']);
+      expect(ids(await discipline.list({ limit: 10, offset: 0, type: 'mistake' }))).toEqual(['d-list-1']);
+      expect(ids(await discipline.list({ limit: 10, offset: 0, from: at(times[1]!), to: at(times[3]!) }))).toEqual(['d-list-2', 'd-list-1']);
+      expect(ids(await discipline.list({ limit: 10, offset: 0, status: 'open', type: 'absence' }))).toEqual(['d-list-3', 'd-list-2', 'd-list-0']);
+      expect(await discipline.list({ limit: 10, offset: 0, status: 'waived' })).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,136 @@
+/**
+ * The core loop on the real PBX: sipp plays the citizen and the desk phone, Asterisk 22 routes,
+ * the service listens on AMI. Every scenario runs on PostgreSQL and on PGlite.
+ * Calls are routed by the duty schedule: the PBX clock is pinned to office hours (libfaketime),
+ * so the desk rings; the service's clock follows the PBX's (service-under-test.ts).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensurePbxUp, officeHoursToday, restartAsterisk, setPbxClock } from './sandbox.js';
+import { RING_MS, startServiceUnderTest, uniqueCaller, type CallJson, type DatabaseKind, type ServiceUnderTest } from './service-under-test.js';
+import { placeCall, startDesk, unregisterDesk } from './sipp.js';
+
+const ended = (c: CallJson) => c.endedAt !== null;
+
+describe.each<DatabaseKind>(['postgres', 'pglite'])('duty line on the real PBX (%s)', (kind) => {
+  let sut: ServiceUnderTest;
+  const placed: string[] = [];
+
+  beforeAll(async () => {
+    await ensurePbxUp();
+    await setPbxClock(officeHoursToday());
+    sut = await startServiceUnderTest(kind);
+  });
+  afterAll(async () => {
+    await sut?.stop();
+    await setPbxClock('real');
+  });
+
+  it('desk answering during ring 2 is logged answered with ring count 2 and no record', async () => {
+    const desk = startDesk({ behaviour: 'answer-after', answerAfterMs: Math.round(RING_MS * 1.5) });
+    await desk.registered;
+    const from = uniqueCaller();
+    placed.push(from);
+    const result = await placeCall({ from, hangupAfterMs: 300 });
+    await desk.stop();
+    expect(result.answered).toBe(true);
+
+    const call = await sut.waitForCall(from, ended);
+    expect(call.outcome).toBe('answered');
+    expect(call.ringCount).toBe(2);
+    expect(call.answeredBy).toBe('desk');
+    expect(await sut.recordsFor(call.pbxCallId)).toEqual([]);
+  });
+
+  it('desk unanswered for 3 rings is exactly one absence, recorded at the third ring while the desk still rings', async () => {
+    const desk = startDesk({ behaviour: 'never-answer' });
+    await desk.registered;
+    const from = uniqueCaller();
+    placed.push(from);
+    const calling = placeCall({ from, timeoutMs: 60_000 });
+
+    const ringing = await sut.waitForCall(from, (c) => c.deskRingingAt !== null);
+    const record = await sut.waitForRecord(ringing.pbxCallId);
+    const stillRinging = (await sut.get<CallJson>(`/calls/${ringing.id}`)).endedAt === null;
+    const result = await calling;
+    await desk.stop();
+
+    expect(stillRinging).toBe(true); // decided at the N-th ring, not when Dial() gave up
+    expect(result.answered).toBe(false);
+    expect(record.type).toBe('absence');
+    expect(record.deskEndpoint).toBe('desk');
+    expect(Date.parse(record.occurredAt) - Date.parse(ringing.deskRingingAt!)).toBe(3 * RING_MS);
+    expect(record.evidence.map((e) => e.what)).toEqual(expect.arrayContaining(['desk ring 1', 'desk ring 2', 'desk ring 3']));
+
+    const call = await sut.waitForCall(from, ended);
+    expect(call.outcome).toBe('absence');
+    expect(await sut.recordsFor(call.pbxCallId)).toHaveLength(1);
+  });
+
+  it('caller hanging up during ring 2 is abandoned, not an absence', async () => {
+    const desk = startDesk({ behaviour: 'never-answer' });
+    await desk.registered;
+    const from = uniqueCaller();
+    placed.push(from);
+    await placeCall({ from, cancelAfterMs: Math.round(RING_MS * 1.5) });
+    await desk.stop();
+
+    const call = await sut.waitForCall(from, ended);
+    expect(call.outcome).toBe('abandoned');
+    expect(call.ringCount).toBe(2);
+    expect(await sut.recordsFor(call.pbxCallId)).toEqual([]);
+  });
+
+  it('desk busy is logged busy', async () => {
+    const desk = startDesk({ behaviour: 'busy' });
+    await desk.registered;
+    const from = uniqueCaller();
+    placed.push(from);
+    const result = await placeCall({ from });
+    await desk.stop();
+    expect(result.answered).toBe(false);
+
+    const call = await sut.waitForCall(from, ended);
+    expect(call.outcome).toBe('busy');
+    expect(await sut.recordsFor(call.pbxCallId)).toEqual([]);
+  });
+
+  it('desk not registered is logged unreachable', async () => {
+    await unregisterDesk();
+    const from = uniqueCaller();
+    placed.push(from);
+    const result = await placeCall({ from });
+    expect(result.answered).toBe(false);
+
+    const call = await sut.waitForCall(from, ended);
+    expect(call.outcome).toBe('unreachable');
+    expect(call.deskEndpoint).toBe('desk');
+  });
+
+  it('Asterisk restarted while the service runs: the service reconnects and the next call is logged', async () => {
+    const before = (await sut.health()).ami.reconnects;
+    await restartAsterisk();
+    const until = Date.now() + 30_000;
+    let health = await sut.health();
+    while (!(health.ami.state === 'connected' && health.ami.reconnects > before) && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 100));
+      health = await sut.health();
+    }
+    expect(health.ami.state).toBe('connected');
+    expect(health.ami.reconnects).toBeGreaterThan(before);
+
+    const desk = startDesk({ behaviour: 'answer-after', answerAfterMs: 300 });
+    await desk.registered;
+    const from = uniqueCaller();
+    placed.push(from);
+    await placeCall({ from, hangupAfterMs: 200 });
+    await desk.stop();
+    expect((await sut.waitForCall(from, ended)).outcome).toBe('answered');
+  });
+
+  it('every call placed appears exactly once in GET /calls', async () => {
+    await sut.service.writes.onIdle();
+    const { items } = await sut.get<{ items: CallJson[] }>('/calls?limit=1000');
+    for (const from of placed) expect(items.filter((c) => c.callerNumber === from), from).toHaveLength(1);
+    expect(items).toHaveLength(placed.length);
+  });
+});

@@ -1,0 +1,20 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { app, type AppDeps } from '../../src/http/app.js';
+import type { HealthReport } from '../../src/http/health-routes.js';
+import { serverOptions } from '../../src/http/server-options.js';
+
+export const healthyReport: HealthReport = {
+  status: 'ok',
+  ami: { state: 'connected', connectedSince: '2026-11-23T00:00:00.000Z', lastError: null, eventsReceived: 0, reconnects: 0, protocolErrors: 0 },
+  database: { kind: 'memory', pendingWrites: 0, failing: false, lastError: null },
+  calls: { active: 0 },
+  warnings: [],
+};
+
+/** The API plugin on a bare Fastify, for inject(); the caller closes it. */
+export async function buildApi(deps: Partial<AppDeps> & Pick<AppDeps, 'calls' | 'discipline'>): Promise<FastifyInstance> {
+  const fastify = Fastify({ ...serverOptions, logger: false });
+  await fastify.register(app, { health: () => healthyReport, ...deps });
+  await fastify.ready();
+  return fastify;
+}

@@ -1,0 +1,73 @@
+/**
+ * A tiny TCP proxy for "the database went away" tests: clients connect to the proxy, which
+ * pipes to the target. cut() destroys every open connection and refuses new ones (they are
+ * accepted and reset at once, like a server going down); restore() forwards again.
+ */
+import net from 'node:net';
+
+export interface TcpProxy {
+  /** The proxy's port on 127.0.0.1. */
+  port: number;
+  /** Connections currently piped through. */
+  readonly open: number;
+  /** True while cut. */
+  readonly isCut: boolean;
+  cut(): void;
+  restore(): void;
+  close(): Promise<void>;
+}
+
+export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+  const sockets = new Set<net.Socket>();
+  let cut = false;
+
+  const server = net.createServer((client) => {
+    if (cut) {
+      client.resetAndDestroy();
+      return;
+    }
+    const upstream = net.connect(target.port, target.host);
+    sockets.add(client);
+    sockets.add(upstream);
+    const teardown = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('error', teardown).on('close', teardown);
+    upstream.on('error', teardown).on('close', teardown);
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('proxy has no TCP address');
+
+  return {
+    port: address.port,
+    get open() {
+      return sockets.size / 2;
+    },
+    get isCut() {
+      return cut;
+    },
+    cut() {
+      cut = true;
+      for (const socket of sockets) socket.resetAndDestroy();
+      sockets.clear();
+    },
+    restore() {
+      cut = false;
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      sockets.clear();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

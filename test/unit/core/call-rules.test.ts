@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import type { CallEvent, LegRole } from '../../../src/core/call-events.js';
+import { step, type CallState, type CoreEvent, type Effect, type RulesContext } from '../../../src/core/call-rules.js';
+import { CHINA_RING_RULES } from '../../../src/core/ring-rules.js';
+
+const callId = '1764000000.1';
+const t0 = new Date('2026-03-02T01:00:00.000Z'); // offered
+const ringStart = new Date(t0.getTime() + 200); // desk starts ringing
+const at = (msAfterRing: number) => new Date(ringStart.getTime() + msAfterRing);
+const ctx: RulesContext = { rules: CHINA_RING_RULES, officerAt: () => 'officer-wang' };
+
+const leg = (role: LegRole = 'desk', endpoint = 'desk', legId = 'desk-leg') => ({ callId, legId, endpoint, role });
+
+const offered: CallEvent = { kind: 'CallOffered', callId, at: t0, callerNumber: '13800000000', callerName: 'Zhang', dialed: '1000' };
+const dialed: CallEvent = { kind: 'LegDialed', ...leg(), at: new Date(t0.getTime() + 100) };
+const ringing: CallEvent = { kind: 'LegRinging', ...leg(), at: ringStart };
+
+function run(events: CoreEvent[]): { state: CallState; effects: Effect[] } {
+  let state: CallState | undefined;
+  const effects: Effect[] = [];
+  for (const e of events) {
+    const r = step(state, e, ctx);
+    state = r.state;
+    effects.push(...r.effects);
+  }
+  return { state: state!, effects };
+}
+const records = (effects: Effect[]) => effects.filter((e) => e.kind === 'record');
+const wake = (ms: number): CoreEvent => ({ kind: 'Wake', callId, at: at(ms) });
+const ended = (ms: number): CoreEvent => ({ kind: 'CallEnded', callId, at: at(ms), cause: 'Normal Clearing' });
+
+describe('call rules: answer, absence, abandon', () => {
+  it('asks to be woken at the end of the third ring when the desk starts ringing', () => {
+    const { effects } = run([offered, dialed, ringing]);
+    expect(effects).toContainEqual({ kind: 'wake', callId, at: at(15_000) });
+  });
+
+  it('answered during ring 2 is logged answered with ring count 2 and no record', () => {
+    const { state, effects } = run([offered, dialed, ringing, { kind: 'LegAnswered', ...leg(), at: at(6_000) }, ended(20_000)]);
+    expect(state.call.outcome).toBe('answered');
+    expect(state.call.ringCount).toBe(2);
+    expect(state.call.answeredBy).toBe('desk');
+    expect(records(effects)).toHaveLength(0);
+  });
+
+  it('answer 1 ms before the third ring is over is not an absence', () => {
+    const { state, effects } = run([offered, dialed, ringing, { kind: 'LegAnswered', ...leg(), at: at(14_999) }, wake(15_000)]);
+    expect(state.call.outcome).toBe('answered');
+    expect(state.call.ringCount).toBe(3);
+    expect(records(effects)).toHaveLength(0);
+  });
+
+  it('answer 1 ms after the third ring is over is an absence even though the wake-up came late', () => {
+    const { state, effects } = run([offered, dialed, ringing, { kind: 'LegAnswered', ...leg(), at: at(15_001) }, wake(15_000)]);
+    expect(state.call.outcome).toBe('absence');
+    expect(state.call.ringCount).toBe(4);
+    expect(state.call.answeredAt).toEqual(at(15_001));
+    const recs = records(effects);
+    expect(recs).toHaveLength(1);
+    expect(recs[0]).toMatchObject({ record: { type: 'absence', occurredAt: at(15_000), officer: 'officer-wang' } });
+  });
+
+  it('three rings unanswered is exactly one absence with evidence, decided at the deadline not at Dial timeout', () => {
+    const { state, effects } = run([
+      offered,
+      dialed,
+      ringing,
+      wake(15_000),
+      wake(15_000),
+      { kind: 'LegNoAnswer', ...leg(), at: at(20_000) },
+      { kind: 'CallerHungUp', callId, at: at(20_010) },
+      ended(20_020),
+    ]);
+    expect(state.call.outcome).toBe('absence');
+    const recs = records(effects);
+    expect(recs).toHaveLength(1);
+    const record = recs[0]!.kind === 'record' ? recs[0]!.record : undefined;
+    expect(record?.occurredAt).toEqual(at(15_000));
+    const whats = record?.evidence.map((e) => e.what);
+    expect(whats).toEqual([
+      'offered by 13800000000',
+      'desk desk dialled',
+      'desk desk ringing',
+      'desk ring 1',
+      'desk ring 2',
+      'desk ring 3',
+      'desk rang 3 rings without answer: absence',
+    ]);
+    expect(state.call.endedAt).toEqual(at(20_020));
+    expect(state.call.timeline.at(-1)?.what).toBe('call ended (Normal Clearing)');
+  });
+
+  it('caller hanging up during ring 2 is abandoned, not an absence', () => {
+    const { state, effects } = run([offered, dialed, ringing, { kind: 'CallerHungUp', callId, at: at(7_000) }, wake(15_000), ended(7_100)]);
+    expect(state.call.outcome).toBe('abandoned');
+    expect(state.call.ringCount).toBe(2);
+    expect(records(effects)).toHaveLength(0);
+  });
+
+  it('caller hanging up 1 ms after the third ring is over is an absence', () => {
+    const { state, effects } = run([offered, dialed, ringing, { kind: 'CallerHungUp', callId, at: at(15_001) }, ended(15_050)]);
+    expect(state.call.outcome).toBe('absence');
+    expect(records(effects)).toHaveLength(1);
+  });
+});
+
+describe('call rules: desk states other than ringing', () => {
+  it('desk busy is busy, no record', () => {
+    const { state, effects } = run([offered, dialed, { kind: 'LegBusy', ...leg(), at: at(100) }, ended(200)]);
+    expect(state.call.outcome).toBe('busy');
+    expect(records(effects)).toHaveLength(0);
+  });
+
+  it('desk unreachable is unreachable, no record', () => {
+    const { state } = run([offered, dialed, { kind: 'LegUnreachable', ...leg(), at: at(50), reason: 'CHANUNAVAIL' }, ended(60)]);
+    expect(state.call.outcome).toBe('unreachable');
+  });
+
+  it('PBX giving up on the desk before N rings is unanswered, not an absence', () => {
+    const { state, effects } = run([offered, dialed, ringing, { kind: 'LegNoAnswer', ...leg(), at: at(8_000) }, ended(8_100)]);
+    expect(state.call.outcome).toBe('unanswered');
+    expect(state.call.ringCount).toBe(2);
+    expect(records(effects)).toHaveLength(0);
+  });
+
+  it('a call that never reaches a desk ends as no-desk', () => {
+    const { state } = run([offered, { kind: 'CallEnded', callId, at: at(1_000), cause: null }]);
+    expect(state.call.outcome).toBe('no-desk');
+  });
+
+  it('a call answered by the bureau line without a desk is logged as bureau', () => {
+    const bureau = leg('bureau', 'bureau', 'bureau-leg');
+    const { state, effects } = run([
+      offered,
+      { kind: 'LegDialed', ...bureau, at: at(0) },
+      { kind: 'LegRinging', ...bureau, at: at(100) },
+      { kind: 'LegAnswered', ...bureau, at: at(30_000) },
+      ended(40_000),
+    ]);
+    expect(state.call.outcome).toBe('bureau');
+    expect(records(effects)).toHaveLength(0);
+  });
+});
+
+describe('call rules: robustness', () => {
+  it('repeated events change nothing after the first', () => {
+    const answered: CoreEvent = { kind: 'LegAnswered', ...leg(), at: at(6_000) };
+    const once = run([offered, dialed, ringing, answered]);
+    const twice = run([offered, dialed, ringing, ringing, answered, answered]);
+    expect(twice.state.call).toEqual(once.state.call);
+  });
+
+  it('a call first seen mid-way (service restarted) is still tracked from the first event it sees', () => {
+    const { state, effects } = run([ringing, wake(15_000)]);
+    expect(state.call.outcome).toBe('absence');
+    expect(records(effects)).toHaveLength(1);
+  });
+
+  it('ignores events after the call ended', () => {
+    const { state, effects } = run([offered, ended(10), ringing, wake(15_000)]);
+    expect(state.call.outcome).toBe('no-desk');
+    expect(records(effects)).toHaveLength(0);
+  });
+
+  it('saves the call on each change and says when it is closed', () => {
+    const { effects } = run([offered, dialed, ringing, ended(1_000)]);
+    expect(effects.filter((e) => e.kind === 'save').length).toBeGreaterThanOrEqual(3);
+    expect(effects.at(-1)).toEqual({ kind: 'closed', callId });
+  });
+});

@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+// Three layers (see README): unit (pure code), db (real PostgreSQL + PGlite), pbx (real Asterisk + sipp).
+export default defineConfig({
+  test: {
+    env: { TZ: 'UTC' },
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { extends: true, test: { name: 'db', include: ['test/db/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 } },
+      {
+        extends: true,
+        test: {
+          name: 'pbx',
+          include: ['test/pbx/**/*.test.ts'],
+          // One Asterisk, one desk phone: PBX scenarios run one at a time.
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
