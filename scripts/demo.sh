@@ -14,6 +14,10 @@ export DUTY_DATA_DIR=${DUTY_DATA_DIR:-data/demo} DUTY_HTTP_PORT=${DUTY_HTTP_PORT
 rm -rf "$DUTY_DATA_DIR"
 
 bash scripts/pbx.sh up
+# The sandbox routes by the example schedule: outside office hours calls go to the bureau line.
+# Pin the PBX clock (libfaketime) to 10:00 today in Shanghai, office hours in every season, so the
+# desk rings; the service follows the PBX's clock by itself.
+bash scripts/pbx.sh clock "$(TZ=Asia/Shanghai date +%F)T10:00:00+08:00"
 service_pid=
 cleanup() {
   [ -n "$service_pid" ] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null

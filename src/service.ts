@@ -14,7 +14,8 @@ import { app } from './http/app.js';
 import { serverOptions } from './http/server-options.js';
 import type { HealthReport } from './http/health-routes.js';
 import { AmiClient } from './pbx/ami/ami-client.js';
-import { AmiTranslator } from './pbx/ami-translator.js';
+import { AmiTranslator, pbxTimeOf } from './pbx/ami-translator.js';
+import { PbxClock } from './pbx/pbx-clock.js';
 import { startCalendarWarnings } from './schedule/calendar-warnings.js';
 import { openDatabase } from './store/database.js';
 import { WriteQueue } from './store/write-queue.js';
@@ -31,16 +32,21 @@ export interface RunningService {
 
 export interface ServiceOptions {
   logger: Logger;
+  /** This host's clock; ring deadlines follow the PBX's clock as AMI timestamps show it. */
   clock?: Clock;
 }
 
-export async function startService(config: Config, { logger, clock = systemClock }: ServiceOptions): Promise<RunningService> {
+export async function startService(config: Config, { logger, clock: localClock = systemClock }: ServiceOptions): Promise<RunningService> {
   const db = await openDatabase({ url: config.database.url || undefined, dataDir: config.database.dataDir, logger: logger.child({ component: 'db' }) });
   logger.info({ database: db.kind }, 'database ready');
   const calls = new PrismaCallStore(db.prisma);
   const discipline = new PrismaDisciplineStore(db.prisma);
   const writes = new WriteQueue({ calls, discipline, logger: logger.child({ component: 'writes' }), retry: { initialDelayMs: 200, maxDelayMs: 10_000 } });
 
+  const amiLog = logger.child({ component: 'ami' });
+  const clock = new PbxClock(localClock, (offsetMs) =>
+    amiLog[Math.abs(offsetMs) > 60_000 ? 'warn' : 'info']({ offsetMs }, "the PBX's clock differs from this host's: ring timing follows the PBX"),
+  );
   const tracker = new CallTracker({
     rules: { rules: { threshold: config.rings.threshold, cadence: { onMs: config.rings.onMs, offMs: config.rings.offMs } } },
     sink: writes,
@@ -50,7 +56,6 @@ export async function startService(config: Config, { logger, clock = systemClock
   });
   const translator = new AmiTranslator(roleResolver(config), () => clock.now());
 
-  const amiLog = logger.child({ component: 'ami' });
   const ami = new AmiClient({
     host: config.ami.host,
     port: config.ami.port,
@@ -61,6 +66,8 @@ export async function startService(config: Config, { logger, clock = systemClock
     logger: amiLog,
   });
   ami.on('event', (frame) => {
+    const pbxTime = pbxTimeOf(frame);
+    if (pbxTime) clock.observe(pbxTime);
     for (const event of translator.translate(frame)) tracker.handle(event);
   });
   ami.on('connected', () => void reconcile(ami, translator, tracker, amiLog));
@@ -68,7 +75,7 @@ export async function startService(config: Config, { logger, clock = systemClock
 
   const httpLog: FastifyBaseLogger = logger.child({ component: 'http' });
   // From November on: next year's holiday calendar not imported yet (/healthz warnings, and the log).
-  const calendarWarnings = await startCalendarWarnings(config, clock, logger.child({ component: 'schedule' }));
+  const calendarWarnings = await startCalendarWarnings(config, localClock, logger.child({ component: 'schedule' }));
   let warnings: string[] = [];
   const http = Fastify({ ...serverOptions, loggerInstance: httpLog });
   http.addHook('onRequest', async (request) => {

@@ -193,11 +193,16 @@ export class AmiTranslator {
     return channel;
   }
 
-  /** Asterisk's own event time (`timestampevents = yes`), else when we heard of it. */
+  /** Asterisk's own event time, else when we heard of it. */
   private timeOf(msg: AmiFields): Date {
-    const ts = Number(msg.get('Timestamp'));
-    return Number.isFinite(ts) && ts > 0 ? new Date(Math.round(ts * 1000)) : this.now();
+    return pbxTimeOf(msg) ?? this.now();
   }
+}
+
+/** The PBX's time of an event (`timestampevents = yes` adds `Timestamp: <epoch>.<micro>`), if it has one. */
+export function pbxTimeOf(msg: AmiFields): Date | undefined {
+  const ts = Number(msg.get('Timestamp'));
+  return Number.isFinite(ts) && ts > 0 ? new Date(Math.round(ts * 1000)) : undefined;
 }
 
 /** "PJSIP/desk-0000000a" → "desk"; falls back to the dial string ("desk" or "PJSIP/desk"). */

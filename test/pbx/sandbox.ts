@@ -15,7 +15,6 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Clock } from '../../src/clock.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const pbxScript = path.join(repoRoot, 'scripts', 'pbx.sh');
@@ -153,7 +152,7 @@ export async function liveDialTimeoutS(): Promise<number> {
  * libfaketime in the chroot; the first fake clock restarts Asterisk, later changes apply live).
  * Resolves once AMI's Timestamp shows it; 'real' puts the real clock back. Everything Asterisk
  * reads follows (${EPOCH}, the dialplan's routing, AMI Timestamp): code that compares its own
- * time with PBX timestamps must use pbxClock().
+ * time with PBX timestamps must follow the PBX's clock (the service does: src/pbx/pbx-clock.ts).
  */
 export async function setPbxClock(instant: Date | 'real'): Promise<void> {
   await pbx(['clock', instant === 'real' ? 'real' : instant.toISOString()], 120_000);
@@ -167,29 +166,6 @@ export async function setPbxClock(instant: Date | 'real'): Promise<void> {
 export function officeHoursToday(now: Date = new Date()): Date {
   const today = new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
   return new Date(`${today}T10:00:00+08:00`);
-}
-
-/** PBX clock minus real clock, in ms (0 when real), as scripts/pbx.sh stored it. */
-export function pbxClockOffsetMs(settings: PbxSettings = pbxSettings()): number {
-  try {
-    const spec = readFileSync(path.join(settings.root, '.duty-pbx', 'faketime'), 'utf8').trim();
-    const m = /^([+-]?\d+)s?$/.exec(spec);
-    return m ? Number(m[1]) * 1000 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** A Clock that reads like the PBX's (follows setPbxClock), for a service that compares its time with AMI timestamps. */
-export function pbxClock(settings: PbxSettings = pbxSettings()): Clock {
-  return {
-    now: () => new Date(Date.now() + pbxClockOffsetMs(settings)),
-    schedule(at, fn) {
-      const timer = setTimeout(fn, Math.max(0, at.getTime() - pbxClockOffsetMs(settings) - Date.now()));
-      timer.unref();
-      return () => clearTimeout(timer);
-    },
-  };
 }
 
 // ---------------------------------------------------------------- a raw AMI tap (tests only)

@@ -191,7 +191,7 @@ describe('with the service running: the absence is recorded and every call logge
   beforeAll(async () => {
     await stopPhones();
     await setPbxClock(OFFICE_HOURS);
-    sut = await startServiceUnderTest('pglite'); // its clock follows the PBX's
+    sut = await startServiceUnderTest('pglite'); // on the real clock: it follows the PBX's by itself
   });
   afterAll(async () => {
     await stopPhones();

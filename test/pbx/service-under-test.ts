@@ -6,14 +6,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CallRecord } from '../../src/calls/call-record.js';
-import type { Clock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { DisciplineRecord } from '../../src/discipline/discipline-record.js';
 import type { HealthReport } from '../../src/http/health-routes.js';
 import { createLogger } from '../../src/logger.js';
 import { startService, type RunningService } from '../../src/service.js';
 import { createPgTestDatabase } from '../support/db.js';
-import { pbxClock, pbxSettings } from './sandbox.js';
+import { pbxSettings } from './sandbox.js';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
@@ -36,11 +35,8 @@ export interface ServiceUnderTest {
   stop(): Promise<void>;
 }
 
-/**
- * The service's clock reads like the PBX's by default (pbxClock: follows setPbxClock), so its
- * ring deadlines, computed from AMI timestamps, fire when the PBX is there too.
- */
-export async function startServiceUnderTest(kind: DatabaseKind, options: { clock?: Clock } = {}): Promise<ServiceUnderTest> {
+/** The service on the host's real clock: its ring deadlines follow the PBX's (faked) clock by itself (src/pbx/pbx-clock.ts). */
+export async function startServiceUnderTest(kind: DatabaseKind): Promise<ServiceUnderTest> {
   const pbx = pbxSettings();
   let cleanup: () => Promise<void>;
   const overrides: Record<string, unknown> = {
@@ -65,7 +61,7 @@ export async function startServiceUnderTest(kind: DatabaseKind, options: { clock
     cleanup = () => rm(dir, { recursive: true, force: true });
   }
   const config = loadConfig({ overrides });
-  const service = await startService(config, { logger: createLogger(process.env.DUTY_TEST_LOG ?? 'silent'), clock: options.clock ?? pbxClock(pbx) });
+  const service = await startService(config, { logger: createLogger(process.env.DUTY_TEST_LOG ?? 'silent') });
   await service.ami.waitUntilConnected(10_000);
 
   const get = async <T>(path: string): Promise<T> => {
