@@ -72,7 +72,7 @@ const { items: records } = await get<{ items: DisciplineRecord[] }>('/discipline
 const mine = records.filter((r) => ours.has(r.pbxCallId));
 console.log('GET /discipline-records (离岗 absences):');
 for (const r of mine) {
-  console.log(`  ${r.type} at ${r.occurredAt} on desk ${r.deskEndpoint}: ${r.reason}`);
+  console.log(`  ${r.type} at ${r.occurredAt} on desk phone ${r.deskEndpoint}: ${r.reason}`);
   for (const e of r.evidence) console.log(`      ${e.at}  ${e.what}`);
 }
 const outcomes = logged.map((c) => c.outcome);

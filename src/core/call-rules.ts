@@ -102,15 +102,15 @@ function apply(state: CallState, event: CoreEvent, ctx: RulesContext, effects: E
     case 'LegDialed':
       if (event.role === 'desk' && state.deskLegId === null) {
         return {
-          ...withCall(state, { deskEndpoint: event.endpoint, timeline: note(state, event.at, `desk ${event.endpoint} dialled`) }),
+          ...withCall(state, { deskEndpoint: event.endpoint, timeline: note(state, event.at, `desk phone ${event.endpoint} dialled`) }),
           deskLegId: event.legId,
         };
       }
-      return withCall(state, { timeline: note(state, event.at, `${event.role} ${event.endpoint} dialled`) });
+      return withCall(state, { timeline: note(state, event.at, `${event.role} phone ${event.endpoint} dialled`) });
     case 'LegRinging': {
       if (!isDesk(state, event) || state.call.deskRingingAt !== null) return state;
       effects.push({ kind: 'wake', callId: state.call.pbxCallId, at: absenceDeadline(rules, event.at) });
-      return withCall(state, { deskRingingAt: event.at, timeline: note(state, event.at, `desk ${event.endpoint} ringing`) });
+      return withCall(state, { deskRingingAt: event.at, timeline: note(state, event.at, `desk phone ${event.endpoint} ringing`) });
     }
     case 'LegAnswered': {
       if (state.call.answeredAt !== null) return state;
@@ -129,7 +129,7 @@ function apply(state: CallState, event: CoreEvent, ctx: RulesContext, effects: E
         answeredBy: event.endpoint,
         ringCount,
         outcome,
-        timeline: note(state, event.at, `answered by ${event.role} ${event.endpoint}`, rings),
+        timeline: note(state, event.at, `answered by ${event.role} phone ${event.endpoint}`, rings),
       });
     }
     case 'LegBusy':
@@ -137,7 +137,7 @@ function apply(state: CallState, event: CoreEvent, ctx: RulesContext, effects: E
     case 'LegUnreachable':
       return deskResult(state, ctx, event, 'unreachable', `desk ${event.endpoint} unreachable (${event.reason})`);
     case 'LegNoAnswer': {
-      if (!isDesk(state, event)) return withCall(state, { timeline: note(state, event.at, `${event.role} ${event.endpoint} not answered`) });
+      if (!isDesk(state, event)) return withCall(state, { timeline: note(state, event.at, `${event.role} phone ${event.endpoint} not answered`) });
       const rung = state.call.deskRingingAt ? ringNumberAt(rules, state.call.deskRingingAt, event.at) : 0;
       return deskResult(state, ctx, event, 'unanswered', `PBX stopped ringing desk ${event.endpoint} after ${rung} ring(s)`, rung);
     }

@@ -79,8 +79,8 @@ describe('call rules: answer, absence, abandon', () => {
     const whats = record?.evidence.map((e) => e.what);
     expect(whats).toEqual([
       'offered by 13800000000',
-      'desk desk dialled',
-      'desk desk ringing',
+      'desk phone desk dialled',
+      'desk phone desk ringing',
       'desk ring 1',
       'desk ring 2',
       'desk ring 3',
