@@ -120,10 +120,10 @@ if (!values['database-url']) {
 // --- report
 const total = parseMs + trackMs + writeMs;
 const pct = (x: number) => `${((100 * x) / total).toFixed(1)}%`;
-console.log(`domain events: ${domainEvents}; call saves: ${saves.length}; discipline records: ${records.length}; rows written: ${rows}; write retries: ${stats.retries}`);
+console.log(`domain events: ${domainEvents}; call saves: ${saves.length}; discipline records: ${records.length}; statements: ${stats.written} (${stats.coalesced} saves coalesced); rows: ${rows}; write retries: ${stats.retries}`);
 console.table({
   parse: { ms: parseMs.toFixed(0), share: pct(parseMs), 'events/s': Math.round(stream.events / (parseMs / 1000)) },
   track: { ms: trackMs.toFixed(0), share: pct(trackMs), 'events/s': Math.round(stream.events / (trackMs / 1000)) },
-  write: { ms: writeMs.toFixed(0), share: pct(writeMs), 'calls/s': Math.round(calls / (writeMs / 1000)) },
+  write: { ms: writeMs.toFixed(0), share: pct(writeMs), 'calls/s': Math.round(calls / (writeMs / 1000)), 'statements/s': Math.round(stats.written / (writeMs / 1000)) },
 });
 console.log(`end to end: ${Math.round(stream.events / (total / 1000))} events/s, ${Math.round(calls / (total / 1000))} calls/s (${(total / 1000).toFixed(2)} s)`);
