@@ -25,6 +25,13 @@ program
     };
     process.once('SIGINT', (s) => void stop(s));
     process.once('SIGTERM', (s) => void stop(s));
+    // A broken migration: retrying cannot help. Stopping still keeps the queued writes (spill file).
+    void service.failed.then(async (err) => {
+      logger.fatal({ err: err.message }, 'the database cannot be used; stopping');
+      await service.stop();
+      console.error(`duty-hotline: ${err.message}`);
+      process.exit(1);
+    });
   });
 
 registerScheduleCommands(program, { config: () => loadConfig({ file: program.opts<{ config?: string }>().config, env: process.env }) });

@@ -1,14 +1,20 @@
 /**
  * Wires the parts into the running service: AMI → translator → tracker → write queue → database,
  * and the HTTP API over the same stores. Only composition here; behaviour lives in the parts.
+ *
+ * The database is opened in the background: the service starts, listens to AMI and queues its
+ * writes while the database is down; the stores answer DatabaseUnavailableError until it is
+ * open. Writes still unstored at shutdown go to a spill file, re-queued at the next start.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { CallTracker } from './calls/call-tracker.js';
+import { DeferredCallStore } from './calls/deferred-call-store.js';
 import { PrismaCallStore } from './calls/prisma-call-store.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/config-schema.js';
 import type { LegRole } from './core/call-events.js';
+import { DeferredDisciplineStore } from './discipline/deferred-discipline-store.js';
 import { PrismaDisciplineStore } from './discipline/prisma-discipline-store.js';
 import { app } from './http/app.js';
 import { serverOptions } from './http/server-options.js';
@@ -18,6 +24,9 @@ import { AmiTranslator, pbxTimeOf } from './pbx/ami-translator.js';
 import { PbxClock } from './pbx/pbx-clock.js';
 import { startCalendarWarnings } from './schedule/calendar-warnings.js';
 import { openDatabase } from './store/database.js';
+import { DatabaseOpener, type DatabaseStatus } from './store/database-opener.js';
+import { SpillStore } from './store/spill-store.js';
+import { requeueSpilledWrites, spillUnwritten, type RequeuedSpills } from './store/spilled-writes.js';
 import { WriteQueue } from './store/write-queue.js';
 
 export interface RunningService {
@@ -27,7 +36,14 @@ export interface RunningService {
   ami: AmiClient;
   writes: WriteQueue;
   tracker: CallTracker;
-  stop(): Promise<void>;
+  /** State of the database; `opened` resolves once it is open. */
+  database: Pick<DatabaseOpener<unknown>, 'status' | 'opened'>;
+  /** Spill files of earlier shutdowns re-queued at start; `landed` once stored and deleted. */
+  spilled: RequeuedSpills;
+  /** Resolves with the error that keeps the service from working (a broken migration): stop then. */
+  failed: Promise<Error>;
+  /** Stops; writes not stored within drainTimeoutMs (default 10 s) go to a spill file. Idempotent. */
+  stop(options?: { drainTimeoutMs?: number }): Promise<void>;
 }
 
 export interface ServiceOptions {
@@ -37,11 +53,19 @@ export interface ServiceOptions {
 }
 
 export async function startService(config: Config, { logger, clock: localClock = systemClock }: ServiceOptions): Promise<RunningService> {
-  const db = await openDatabase({ url: config.database.url || undefined, dataDir: config.database.dataDir, logger: logger.child({ component: 'db' }) });
-  logger.info({ database: db.kind }, 'database ready');
-  const calls = new PrismaCallStore(db.prisma);
-  const discipline = new PrismaDisciplineStore(db.prisma);
+  const dbLog = logger.child({ component: 'db' });
+  const database = new DatabaseOpener({
+    kind: config.database.url ? 'postgres' : 'pglite',
+    open: () => openDatabase({ url: config.database.url || undefined, dataDir: config.database.dataDir, logger: dbLog }),
+    stores: (db) => ({ calls: new PrismaCallStore(db.prisma), discipline: new PrismaDisciplineStore(db.prisma) }),
+    logger: dbLog,
+    retry: { initialDelayMs: config.database.openRetryInitialMs, maxDelayMs: config.database.openRetryMaxMs },
+  });
+  const calls = new DeferredCallStore(() => database.stores().calls);
+  const discipline = new DeferredDisciplineStore(() => database.stores().discipline);
   const writes = new WriteQueue({ calls, discipline, logger: logger.child({ component: 'writes' }), retry: { initialDelayMs: 200, maxDelayMs: 10_000 } });
+  const spillLog = logger.child({ component: 'spill' });
+  const spill = new SpillStore(config.database.spillDir, spillLog);
 
   const amiLog = logger.child({ component: 'ami' });
   const clock = new PbxClock(localClock, (offsetMs) =>
@@ -71,35 +95,45 @@ export async function startService(config: Config, { logger, clock: localClock =
     for (const event of translator.translate(frame)) tracker.handle(event);
   });
   ami.on('connected', () => void reconcile(ami, translator, tracker, amiLog));
-  ami.start();
 
-  const httpLog: FastifyBaseLogger = logger.child({ component: 'http' });
   // From November on: next year's holiday calendar not imported yet (/healthz warnings, and the log).
   const calendarWarnings = await startCalendarWarnings(config, localClock, logger.child({ component: 'schedule' }));
   let warnings: string[] = [];
+  const httpLog: FastifyBaseLogger = logger.child({ component: 'http' });
   const http = Fastify({ ...serverOptions, loggerInstance: httpLog });
   http.addHook('onRequest', async (request) => {
     if (request.url.startsWith('/healthz')) warnings = await calendarWarnings.current();
   });
-  await http.register(app, { calls, discipline, health: () => healthReport(ami, writes, tracker, db.kind, warnings) });
-  const url = await http.listen({ host: config.http.host, port: config.http.port });
+  let url: string;
+  try {
+    await http.register(app, { calls, discipline, health: () => healthReport(ami, writes, tracker, database.status(), warnings) });
+    url = await http.listen({ host: config.http.host, port: config.http.port });
+  } catch (err) {
+    calendarWarnings.stop();
+    await http.close();
+    throw err;
+  }
   logger.info({ url }, 'HTTP API listening');
 
-  return {
-    http,
-    url,
-    ami,
-    writes,
-    tracker,
-    async stop() {
+  void database.opened.then(() => writes.retryNow());
+  database.start();
+  // Before AMI starts: live snapshots of the same calls, being newer, must win over these.
+  const spilled = await requeueSpilledWrites(spill, writes, spillLog);
+  ami.start();
+
+  let stopping: Promise<void> | undefined;
+  const stop = ({ drainTimeoutMs = 10_000 }: { drainTimeoutMs?: number } = {}) =>
+    (stopping ??= (async () => {
       calendarWarnings.stop();
       await http.close();
       await ami.stop();
       tracker.close();
-      await writes.close({ drainTimeoutMs: 10_000 });
-      await db.close();
-    },
-  };
+      const closed = await writes.close({ drainTimeoutMs });
+      if (!closed.drained) await spillUnwritten(spill, closed.unwritten, spillLog);
+      await database.close();
+    })());
+
+  return { http, url, ami, writes, tracker, database, spilled, failed: database.failed, stop };
 }
 
 function roleResolver(config: Config): (endpoint: string) => LegRole {
@@ -126,10 +160,10 @@ async function reconcile(ami: AmiClient, translator: AmiTranslator, tracker: Cal
   }
 }
 
-function healthReport(ami: AmiClient, writes: WriteQueue, tracker: CallTracker, kind: 'postgres' | 'pglite', warnings: string[]): HealthReport {
+function healthReport(ami: AmiClient, writes: WriteQueue, tracker: CallTracker, database: DatabaseStatus, warnings: string[]): HealthReport {
   const w = writes.stats();
   const a = ami.stats();
-  const ok = ami.state === 'connected' && !w.failing;
+  const ok = ami.state === 'connected' && database.state === 'open' && !w.failing;
   return {
     status: ok ? 'ok' : 'degraded',
     ami: {
@@ -140,7 +174,15 @@ function healthReport(ami: AmiClient, writes: WriteQueue, tracker: CallTracker, 
       reconnects: a.reconnects,
       protocolErrors: a.protocolErrors,
     },
-    database: { kind, pendingWrites: w.pending, failing: w.failing, lastError: w.lastError ?? null },
+    database: {
+      kind: database.kind,
+      state: database.state,
+      openAttempts: database.attempts,
+      openError: database.lastError,
+      pendingWrites: w.pending,
+      failing: w.failing,
+      lastError: w.lastError ?? null,
+    },
     calls: { active: tracker.activeCalls },
     warnings,
   };

@@ -36,7 +36,7 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ calls: CallStore }> = async
       schema: {
         summary: 'Call-log entries (值班记录), newest first',
         querystring: Type.Object({ ...RangeQuery, outcome: Type.Optional(Type.Enum([...CALL_OUTCOMES])) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ items: Type.Array(Call) }), 400: ErrorBody },
+        response: { 200: Type.Object({ items: Type.Array(Call) }), 400: ErrorBody, 503: ErrorBody },
       },
     },
     async (request) => {
@@ -51,7 +51,7 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ calls: CallStore }> = async
     {
       schema: {
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }),
-        response: { 200: Call, 404: ErrorBody },
+        response: { 200: Call, 404: ErrorBody, 503: ErrorBody },
       },
     },
     async (request) => {

@@ -30,6 +30,11 @@ export const ConfigSchema = Type.Object(
         /** PostgreSQL URL; when empty the embedded PGlite database in dataDir is used. */
         url: Type.String({ default: '' }),
         dataDir: Type.String({ minLength: 1, default: './data/pglite' }),
+        /** Where writes still unstored at shutdown (database down) are kept; re-queued at the next start. */
+        spillDir: Type.String({ minLength: 1, default: './data/spill' }),
+        /** Backoff between attempts to open the database while it is unreachable (exponential, jittered). */
+        openRetryInitialMs: Type.Integer({ minimum: 10, default: 500 }),
+        openRetryMaxMs: Type.Integer({ minimum: 100, default: 10_000 }),
       },
       { default: {}, additionalProperties: false },
     ),
@@ -84,6 +89,7 @@ export type Config = Static<typeof ConfigSchema>;
 export const ENV_OVERRIDES: Record<string, string> = {
   DATABASE_URL: 'database.url',
   DUTY_DATA_DIR: 'database.dataDir',
+  DUTY_SPILL_DIR: 'database.spillDir',
   DUTY_AMI_HOST: 'ami.host',
   DUTY_AMI_PORT: 'ami.port',
   DUTY_AMI_USER: 'ami.username',

@@ -46,6 +46,9 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   if (config.ami.reconnectMaxMs < config.ami.reconnectInitialMs) {
     throw new ConfigError('invalid configuration:\n  ami.reconnectMaxMs: must be ≥ ami.reconnectInitialMs');
   }
+  if (config.database.openRetryMaxMs < config.database.openRetryInitialMs) {
+    throw new ConfigError('invalid configuration:\n  database.openRetryMaxMs: must be ≥ database.openRetryInitialMs');
+  }
   return config;
 }
 

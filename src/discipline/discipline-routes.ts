@@ -29,7 +29,7 @@ export const disciplineRoutes: FastifyPluginAsyncTypebox<{ discipline: Disciplin
           { ...RangeQuery, type: Type.Optional(Type.Enum([...DISCIPLINE_TYPES])), status: Type.Optional(Type.Enum([...DISCIPLINE_STATUSES])) },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ items: Type.Array(DisciplineRecord) }), 400: ErrorBody },
+        response: { 200: Type.Object({ items: Type.Array(DisciplineRecord) }), 400: ErrorBody, 503: ErrorBody },
       },
     },
     async (request) => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { DatabaseUnavailableError } from '../store/database-unavailable-error.js';
 
 /** Errors the API reports to the client as they are (4xx). Anything else is a 5xx with an id. */
 export class ApiError extends Error {
@@ -22,6 +23,9 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
     if (err instanceof ApiError) {
       return reply.code(err.statusCode).send({ error: err.code, message: err.message });
+    }
+    if (err instanceof DatabaseUnavailableError) {
+      return reply.code(503).send({ error: 'DATABASE_UNAVAILABLE', message: err.message });
     }
     if ('validation' in err && err.validation) {
       return reply.code(400).send({ error: 'BAD_REQUEST', message: err.message });

@@ -14,6 +14,11 @@ export const HealthReport = Type.Object({
   }),
   database: Type.Object({
     kind: Type.Enum(['postgres', 'pglite', 'memory']),
+    /** 'connecting' while the service waits for the database (it retries with backoff); 'failed': a broken migration. */
+    state: Type.Enum(['connecting', 'open', 'failed', 'closed']),
+    openAttempts: Type.Integer(),
+    /** Why the last attempt to open the database failed; null once open. */
+    openError: Nullable(Type.String()),
     pendingWrites: Type.Integer(),
     failing: Type.Boolean(),
     lastError: Nullable(Type.String()),
@@ -23,7 +28,7 @@ export const HealthReport = Type.Object({
 });
 export type HealthReport = Static<typeof HealthReport>;
 
-/** 200 when AMI is connected and writes are landing, 503 otherwise (same body). */
+/** 200 when AMI is connected, the database open and writes landing; 503 otherwise (same body). */
 export const healthRoutes: FastifyPluginAsyncTypebox<{ health: () => HealthReport }> = async (app, { health }) => {
   app.get('/healthz', { schema: { response: { 200: HealthReport, 503: HealthReport } } }, async (_request, reply) => {
     const report = health();

@@ -13,6 +13,8 @@
  *   waits for a retry.
  * - A call's discipline record may land before its call row (separate lanes): the schema
  *   has no foreign key between them.
+ * - requeue() takes writes left over by an earlier run (spill files) and tells when they
+ *   have all landed; retryNow() cuts the backoff short once the database is known to be back.
  */
 import PQueue from 'p-queue';
 import type { CallSnapshot } from '../calls/call-record.js';
@@ -20,15 +22,9 @@ import type { CallStore } from '../calls/call-store.js';
 import type { DisciplineInput } from '../discipline/discipline-record.js';
 import type { DisciplineStore } from '../discipline/discipline-store.js';
 import type { StoreLogger } from './logger.js';
+import { checkRetryOptions, retryDelay, type RetryOptions } from './retry-delay.js';
 
-export interface RetryOptions {
-  /** Delay before the first retry of a failed write. */
-  initialDelayMs: number;
-  /** Cap of the exponential backoff. */
-  maxDelayMs: number;
-  /** ± fraction of random spread on each delay (default 0.2; 0 for deterministic tests). */
-  jitter?: number;
-}
+export type { RetryOptions } from './retry-delay.js';
 
 export interface WriteQueueOptions {
   calls: CallStore;
@@ -54,11 +50,17 @@ export interface WriteQueueStats {
   coalesced: number;
 }
 
+/** Writes not stored (yet): what close() gives back and requeue() takes. */
+export interface PendingWrites {
+  calls: CallSnapshot[];
+  discipline: DisciplineInput[];
+}
+
 export interface WriteQueueCloseResult {
   /** True when everything was stored before the drain timeout. */
   drained: boolean;
   /** What could not be stored in time (also logged at error level). */
-  unwritten: { calls: CallSnapshot[]; discipline: DisciplineInput[] };
+  unwritten: PendingWrites;
 }
 
 /** What the call tracker needs from the queue (its `sink`). */
@@ -67,7 +69,8 @@ export interface WriteSink {
   recordDiscipline(record: DisciplineInput): void;
 }
 
-type Op = { kind: 'call'; snapshot: CallSnapshot } | { kind: 'discipline'; input: DisciplineInput };
+/** `landed`: called once the op (or, for a call, a newer snapshot that replaced it) is stored. */
+type Op = ({ kind: 'call'; snapshot: CallSnapshot } | { kind: 'discipline'; input: DisciplineInput }) & { landed: Array<() => void> };
 
 interface Lane {
   pbxCallId: string;
@@ -104,38 +107,45 @@ export class WriteQueue implements WriteSink {
     this.#calls = options.calls;
     this.#discipline = options.discipline;
     this.#log = options.logger;
-    this.#retry = { jitter: 0.2, ...options.retry };
-    if (!(this.#retry.initialDelayMs > 0) || !(this.#retry.maxDelayMs >= this.#retry.initialDelayMs)) {
-      throw new RangeError('WriteQueue retry: need 0 < initialDelayMs <= maxDelayMs');
-    }
+    this.#retry = checkRetryOptions('WriteQueue', options.retry);
     this.#queue = new PQueue({ concurrency: options.concurrency ?? 4 });
   }
 
   /** Queue an insert-or-update of the call's log entry. Returns at once. */
   saveCall(snapshot: CallSnapshot): void {
     if (this.#rejectAfterClose('saveCall', snapshot)) return;
-    const copy = structuredClone(snapshot);
-    const key = `call:${snapshot.pbxCallId}`;
-    const lane = this.#lane(key, snapshot.pbxCallId);
-    const queued = lane.ops.find((op): op is Extract<Op, { kind: 'call' }> => op.kind === 'call');
-    if (queued) {
-      queued.snapshot = copy; // latest snapshot wins
-      this.#coalesced++;
-    } else {
-      lane.ops.push({ kind: 'call', snapshot: copy });
-      this.#pending++;
-    }
-    this.#schedule(key, lane);
+    this.#saveCall(snapshot, []);
   }
 
   /** Queue a discipline record (created once per call and type). Returns at once. */
   recordDiscipline(input: DisciplineInput): void {
     if (this.#rejectAfterClose('recordDiscipline', input)) return;
-    const key = `discipline:${input.pbxCallId}`;
-    const lane = this.#lane(key, input.pbxCallId);
-    lane.ops.push({ kind: 'discipline', input: structuredClone(input) });
-    this.#pending++;
-    this.#schedule(key, lane);
+    this.#recordDiscipline(input, []);
+  }
+
+  /**
+   * Queue writes an earlier run could not store. Resolves once every one of them is stored
+   * (a call also counts once a newer snapshot of it that replaced it is stored); stays
+   * pending if the queue is closed first. Queue them before live events of the same calls,
+   * so that the live snapshots, being newer, win.
+   */
+  requeue(writes: PendingWrites): Promise<void> {
+    if (this.#closing) return Promise.reject(new Error('requeue after the write queue was closed'));
+    const landed: Promise<void>[] = [];
+    for (const snapshot of writes.calls) landed.push(new Promise((resolve) => this.#saveCall(snapshot, [resolve])));
+    for (const input of writes.discipline) landed.push(new Promise((resolve) => this.#recordDiscipline(input, [resolve])));
+    return Promise.all(landed).then(() => undefined);
+  }
+
+  /** Retry at once the writes waiting out a backoff delay (the database is back). */
+  retryNow(): void {
+    if (this.#stopped) return;
+    for (const [key, lane] of this.#lanes) {
+      if (lane.retryTimer) {
+        clearTimeout(lane.retryTimer);
+        this.#retryLane(key, lane);
+      }
+    }
   }
 
   stats(): WriteQueueStats {
@@ -162,13 +172,7 @@ export class WriteQueue implements WriteSink {
    */
   async close({ drainTimeoutMs }: { drainTimeoutMs: number }): Promise<WriteQueueCloseResult> {
     this.#closing = true;
-    for (const [key, lane] of this.#lanes) {
-      if (lane.retryTimer) {
-        clearTimeout(lane.retryTimer);
-        lane.retryTimer = null;
-        void this.#queue.add(() => this.#runOne(key, lane));
-      }
-    }
+    this.retryNow();
     let timer: NodeJS.Timeout | undefined;
     const drained = await Promise.race([
       this.onIdle().then(() => true),
@@ -178,7 +182,7 @@ export class WriteQueue implements WriteSink {
     if (drained) return { drained, unwritten: { calls: [], discipline: [] } };
 
     this.#stopped = true;
-    const unwritten: WriteQueueCloseResult['unwritten'] = { calls: [], discipline: [] };
+    const unwritten: PendingWrites = { calls: [], discipline: [] };
     for (const lane of this.#lanes.values()) {
       if (lane.retryTimer) clearTimeout(lane.retryTimer);
       lane.retryTimer = null;
@@ -193,6 +197,30 @@ export class WriteQueue implements WriteSink {
       'write queue closed with unwritten records (database unavailable); they are in this log entry',
     );
     return { drained, unwritten };
+  }
+
+  #saveCall(snapshot: CallSnapshot, landed: Array<() => void>): void {
+    const copy = structuredClone(snapshot);
+    const key = `call:${snapshot.pbxCallId}`;
+    const lane = this.#lane(key, snapshot.pbxCallId);
+    const queued = lane.ops.find((op): op is Extract<Op, { kind: 'call' }> => op.kind === 'call');
+    if (queued) {
+      queued.snapshot = copy; // latest snapshot wins
+      queued.landed.push(...landed);
+      this.#coalesced++;
+    } else {
+      lane.ops.push({ kind: 'call', snapshot: copy, landed });
+      this.#pending++;
+    }
+    this.#schedule(key, lane);
+  }
+
+  #recordDiscipline(input: DisciplineInput, landed: Array<() => void>): void {
+    const key = `discipline:${input.pbxCallId}`;
+    const lane = this.#lane(key, input.pbxCallId);
+    lane.ops.push({ kind: 'discipline', input: structuredClone(input), landed });
+    this.#pending++;
+    this.#schedule(key, lane);
   }
 
   #rejectAfterClose(what: string, payload: CallSnapshot | DisciplineInput): boolean {
@@ -237,6 +265,7 @@ export class WriteQueue implements WriteSink {
     }
     lane.inFlight = null;
     this.#written++;
+    for (const landed of op.landed) landed();
     this.#done(1);
     if (lane.failures > 0) {
       lane.failures = 0;
@@ -257,8 +286,10 @@ export class WriteQueue implements WriteSink {
     this.#lastError = message;
     this.#retries++;
     lane.failures++;
-    if (op.kind === 'call' && lane.ops.some((o) => o.kind === 'call')) {
+    const newer = op.kind === 'call' ? lane.ops.find((o) => o.kind === 'call') : undefined;
+    if (newer) {
       // A newer snapshot of this call arrived meanwhile: it replaces the failed one.
+      newer.landed.push(...op.landed);
       this.#coalesced++;
       this.#done(1);
     } else {
@@ -268,7 +299,7 @@ export class WriteQueue implements WriteSink {
       if (this.#failingLanes.size === 0) this.#log.warn({ err: message, pbxCallId: lane.pbxCallId }, 'database writes failing; retrying until they succeed');
       this.#failingLanes.add(key);
     }
-    const delay = this.#backoff(lane.failures);
+    const delay = retryDelay(lane.failures, this.#retry);
     this.#log.debug({ pbxCallId: lane.pbxCallId, kind: op.kind, attempt: lane.failures, delayMs: delay, err: message }, 'write failed; will retry');
     if (this.#closing) {
       // Draining: keep trying, without waiting longer than the first step.
@@ -282,12 +313,6 @@ export class WriteQueue implements WriteSink {
     lane.retryTimer = null;
     if (this.#stopped) return;
     void this.#queue.add(() => this.#runOne(key, lane));
-  }
-
-  #backoff(failures: number): number {
-    const { initialDelayMs, maxDelayMs, jitter } = this.#retry;
-    const base = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(failures - 1, 30));
-    return Math.max(1, Math.round(base * (1 + jitter * (2 * Math.random() - 1))));
   }
 
   #done(count: number): void {

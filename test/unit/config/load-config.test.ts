@@ -14,7 +14,7 @@ describe('configuration', () => {
   it('defaults to the sandbox PBX, embedded PGlite and the Chinese three-ring rule', () => {
     const config = loadConfig();
     expect(config.ami).toMatchObject({ host: '127.0.0.1', port: 5038, username: 'duty' });
-    expect(config.database).toEqual({ url: '', dataDir: './data/pglite' });
+    expect(config.database).toEqual({ url: '', dataDir: './data/pglite', spillDir: './data/spill', openRetryInitialMs: 500, openRetryMaxMs: 10_000 });
     expect(config.rings).toEqual({ threshold: 3, onMs: 1000, offMs: 4000, decisionGraceMs: 500 });
   });
 
@@ -32,6 +32,11 @@ describe('configuration', () => {
     expect(() => loadConfig({ env: { DUTY_AMI_PORT: 'five' } })).toThrow(/ami\.port/);
     const path = file(JSON.stringify({ ami: { pasword: 'x' } }));
     expect(() => loadConfig({ file: path })).toThrow(/ami\.pasword: unknown setting \(from config file .*config\.json\)/);
+  });
+
+  it('takes the spill directory from DUTY_SPILL_DIR and checks the database retry bounds', () => {
+    expect(loadConfig({ env: { DUTY_SPILL_DIR: '/var/lib/duty-hotline/spill' } }).database.spillDir).toBe('/var/lib/duty-hotline/spill');
+    expect(() => loadConfig({ overrides: { 'database.openRetryInitialMs': 5000, 'database.openRetryMaxMs': 1000 } })).toThrow(/database\.openRetryMaxMs: must be ≥ database\.openRetryInitialMs/);
   });
 
   it('reports an unreadable or non-JSON file clearly', () => {

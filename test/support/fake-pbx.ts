@@ -1,0 +1,53 @@
+/**
+ * A fake PBX for tests of the whole service: the scripted AMI server (fake-ami-server.ts)
+ * playing raw captures from the real Asterisk 22 (test/fixtures/ami) to the logged-in client.
+ * It answers CoreShowChannels with the calls it has played, as Asterisk lists live channels,
+ * so the service's reconcile-on-connect never ends a call being played.
+ */
+import { readFileSync } from 'node:fs';
+import { FakeAmiServer } from './fake-ami-server.js';
+
+export interface RecordedCall {
+  /** Fixture name, e.g. 'no-answer'. */
+  name: string;
+  /** The call's Linkedid: its pbxCallId in the call log. */
+  pbxCallId: string;
+  /** The capture as AMI wire text (CRLF, blank line after each event). */
+  wire: string;
+}
+
+export function recordedCall(name: string): RecordedCall {
+  const text = readFileSync(new URL(`../fixtures/ami/${name}.txt`, import.meta.url), 'utf8');
+  const lines = text.split(/\r?\n/).filter((line) => !line.startsWith('#'));
+  const pbxCallId = lines.find((line) => line.startsWith('Linkedid: '))?.slice('Linkedid: '.length).trim();
+  if (!pbxCallId) throw new Error(`no Linkedid in fixture ${name}`);
+  return { name, pbxCallId, wire: `${lines.join('\r\n').trim()}\r\n\r\n` };
+}
+
+export interface FakePbx {
+  ami: FakeAmiServer;
+  /** Sends the call's events to every logged-in AMI session; returns how many got them. */
+  play(call: RecordedCall): number;
+  close(): Promise<void>;
+}
+
+export async function startFakePbx(): Promise<FakePbx> {
+  const ami = await FakeAmiServer.start();
+  const played = new Set<string>();
+  ami.handle('CoreShowChannels', (action, session) => {
+    const id: [string, string] = ['ActionID', action.actionId ?? ''];
+    session.respond(action, [['Response', 'Success'], ['EventList', 'start'], ['Message', 'Channels will follow']]);
+    for (const linkedid of played) session.sendEvent([['Event', 'CoreShowChannel'], id, ['Linkedid', linkedid]]);
+    session.sendEvent([['Event', 'CoreShowChannelsComplete'], id, ['EventList', 'Complete'], ['ListItems', String(played.size)]]);
+  });
+  return {
+    ami,
+    play(call) {
+      played.add(call.pbxCallId);
+      const sessions = [...ami.sessions].filter((s) => s.loggedIn);
+      for (const session of sessions) session.write(call.wire);
+      return sessions.length;
+    },
+    close: () => ami.close(),
+  };
+}
