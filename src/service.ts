@@ -13,7 +13,6 @@ import { DeferredCallStore } from './calls/deferred-call-store.js';
 import { PrismaCallStore } from './calls/prisma-call-store.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/config-schema.js';
-import type { LegRole } from './core/call-events.js';
 import { DeferredDisciplineStore } from './discipline/deferred-discipline-store.js';
 import { PrismaDisciplineStore } from './discipline/prisma-discipline-store.js';
 import { app } from './http/app.js';
@@ -22,7 +21,10 @@ import type { HealthReport } from './http/health-routes.js';
 import { AmiClient } from './pbx/ami/ami-client.js';
 import { AmiTranslator, pbxTimeOf } from './pbx/ami-translator.js';
 import { PbxClock } from './pbx/pbx-clock.js';
+import type { Schedule } from './core/schedule-model.js';
 import { startCalendarWarnings } from './schedule/calendar-warnings.js';
+import { endpointRoles } from './schedule/endpoint-roles.js';
+import { loadScheduleFile } from './schedule/schedule-file.js';
 import { openDatabase } from './store/database.js';
 import { DatabaseOpener, type DatabaseStatus } from './store/database-opener.js';
 import { SpillStore } from './store/spill-store.js';
@@ -78,7 +80,11 @@ export async function startService(config: Config, { logger, clock: localClock =
     logger: logger.child({ component: 'calls' }),
     decisionGraceMs: config.rings.decisionGraceMs,
   });
-  const translator = new AmiTranslator(roleResolver(config), () => clock.now());
+  const scheduleLog = logger.child({ component: 'schedule' });
+  const schedule = await loadSchedule(config, scheduleLog);
+  const roles = endpointRoles(config.endpoints, schedule);
+  for (const conflict of roles.conflicts) scheduleLog.warn(conflict, 'endpoint role differs between the config (endpoints) and the schedule file; the schedule wins');
+  const translator = new AmiTranslator(roles.roleOf, () => clock.now());
 
   const ami = new AmiClient({
     host: config.ami.host,
@@ -97,7 +103,7 @@ export async function startService(config: Config, { logger, clock: localClock =
   ami.on('connected', () => void reconcile(ami, translator, tracker, amiLog));
 
   // From November on: next year's holiday calendar not imported yet (/healthz warnings, and the log).
-  const calendarWarnings = await startCalendarWarnings(config, localClock, logger.child({ component: 'schedule' }));
+  const calendarWarnings = await startCalendarWarnings(config, localClock, scheduleLog, schedule?.timezone);
   let warnings: string[] = [];
   const httpLog: FastifyBaseLogger = logger.child({ component: 'http' });
   const http = Fastify({ ...serverOptions, loggerInstance: httpLog });
@@ -136,12 +142,14 @@ export async function startService(config: Config, { logger, clock: localClock =
   return { http, url, ami, writes, tracker, database, spilled, failed: database.failed, stop };
 }
 
-function roleResolver(config: Config): (endpoint: string) => LegRole {
-  const roles = new Map<string, LegRole>();
-  for (const e of config.endpoints.bureau) roles.set(e, 'bureau');
-  for (const e of config.endpoints.fallback) roles.set(e, 'fallback');
-  for (const e of config.endpoints.desk) roles.set(e, 'desk');
-  return (endpoint) => roles.get(endpoint) ?? 'other';
+/** The schedule file names the endpoints the dialplan rings; the service runs without it (the PBX routes, not us). */
+async function loadSchedule(config: Config, log: Logger): Promise<Schedule | undefined> {
+  try {
+    return await loadScheduleFile(config.schedule.file);
+  } catch (err) {
+    log.warn({ err, file: config.schedule.file }, 'cannot read the schedule file: endpoint roles come from the config alone, holiday warnings use Asia/Shanghai');
+    return undefined;
+  }
 }
 
 /**

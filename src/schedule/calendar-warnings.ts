@@ -9,7 +9,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/config-schema.js';
 import { fileCalendarOverrideStore, loadHolidayCalendar } from './calendar-override-store.js';
 import { missingYearWarning, type HolidayCalendar } from './holiday-calendar.js';
-import { loadScheduleFile, DEFAULT_TIMEZONE } from './schedule-file.js';
+import { DEFAULT_TIMEZONE } from './schedule-file.js';
 
 const LOG_EVERY_MS = 6 * 3_600_000;
 
@@ -19,14 +19,9 @@ export interface CalendarWarnings {
   stop(): void;
 }
 
-export async function startCalendarWarnings(config: Config, clock: Clock, log: Logger): Promise<CalendarWarnings> {
+/** `timezone`: the schedule's, where "from November on" is judged. */
+export async function startCalendarWarnings(config: Config, clock: Clock, log: Logger, timezone = DEFAULT_TIMEZONE): Promise<CalendarWarnings> {
   const overridesPath = config.schedule.calendarOverrides;
-  let timezone = DEFAULT_TIMEZONE;
-  try {
-    timezone = (await loadScheduleFile(config.schedule.file)).timezone;
-  } catch (err) {
-    log.warn({ err, file: config.schedule.file }, 'cannot read the schedule file; holiday warnings use Asia/Shanghai');
-  }
   let loaded: { mtimeMs: number; calendar?: HolidayCalendar; error?: string } | undefined;
 
   const calendar = async (): Promise<{ calendar?: HolidayCalendar; error?: string }> => {
