@@ -5,11 +5,21 @@ export interface Clock {
   schedule(at: Date, fn: () => void): () => void;
 }
 
+/**
+ * The host's clock. A scheduled function runs after the I/O that is ready when its timer fires:
+ * Node runs due timers before reading sockets, so after the event loop was blocked (a PGlite
+ * open, a GC pause) a ring deadline would otherwise be decided before the AMI events that
+ * arrived in time for it (an answer at ring 2) were read.
+ */
 export const systemClock: Clock = {
   now: () => new Date(),
   schedule(at, fn) {
-    const timer = setTimeout(fn, Math.max(0, at.getTime() - Date.now()));
+    let cancelled = false;
+    const timer = setTimeout(() => setImmediate(() => cancelled || fn()), Math.max(0, at.getTime() - Date.now()));
     timer.unref();
-    return () => clearTimeout(timer);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
   },
 };

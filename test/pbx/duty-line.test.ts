@@ -11,18 +11,25 @@ import { placeCall, startDesk, unregisterDesk } from './sipp.js';
 
 const ended = (c: CallJson) => c.endedAt !== null;
 
+// The PBX clock is set once for the file: a live jump of libfaketime's clock (back to real time
+// and forward again between the two databases) delayed Asterisk's AMI events by seconds.
+beforeAll(async () => {
+  await ensurePbxUp();
+  await setPbxClock(officeHoursToday());
+});
+afterAll(async () => {
+  await setPbxClock('real');
+});
+
 describe.each<DatabaseKind>(['postgres', 'pglite'])('duty line on the real PBX (%s)', (kind) => {
   let sut: ServiceUnderTest;
   const placed: string[] = [];
 
   beforeAll(async () => {
-    await ensurePbxUp();
-    await setPbxClock(officeHoursToday());
     sut = await startServiceUnderTest(kind);
   });
   afterAll(async () => {
     await sut?.stop();
-    await setPbxClock('real');
   });
 
   it('desk answering during ring 2 is logged answered with ring count 2 and no record', async () => {
