@@ -52,7 +52,7 @@ describe('systemClock', () => {
     const at = new Date(Date.now() + 1);
     const cancel = systemClock.schedule(at, () => (ran = true));
     const later = new Promise((resolve) => systemClock.schedule(at, () => resolve(undefined)));
-    blockEventLoop(5); // its timer is due: cancelled between the timer and the run
+    blockEventLoop(5); // due by now, cancelled before the loop gets to it
     cancel();
     await later;
     expect(ran).toBe(false);
