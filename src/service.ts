@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { CallTracker } from './calls/call-tracker.js';
 import { DeferredCallStore } from './calls/deferred-call-store.js';
 import { PrismaCallStore } from './calls/prisma-call-store.js';
+import { closeUnfinishedCalls } from './calls/unfinished-calls.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/config-schema.js';
 import { DeferredDisciplineStore } from './discipline/deferred-discipline-store.js';
@@ -73,11 +74,12 @@ export async function startService(config: Config, { logger, clock: localClock =
   const clock = new PbxClock(localClock, (offsetMs) =>
     amiLog[Math.abs(offsetMs) > 60_000 ? 'warn' : 'info']({ offsetMs }, "the PBX's clock differs from this host's: ring timing follows the PBX"),
   );
+  const callsLog = logger.child({ component: 'calls' });
   const tracker = new CallTracker({
     rules: { rules: { threshold: config.rings.threshold, cadence: { onMs: config.rings.onMs, offMs: config.rings.offMs } } },
     sink: writes,
     clock,
-    logger: logger.child({ component: 'calls' }),
+    logger: callsLog,
     decisionGraceMs: config.rings.decisionGraceMs,
   });
   const scheduleLog = logger.child({ component: 'schedule' });
@@ -100,7 +102,36 @@ export async function startService(config: Config, { logger, clock: localClock =
     if (pbxTime) clock.observe(pbxTime);
     for (const event of translator.translate(frame)) tracker.handle(event);
   });
-  ami.on('connected', () => void reconcile(ami, translator, tracker, amiLog));
+  let stopping: Promise<void> | undefined;
+  // Calls an earlier run left unfinished (src/calls/unfinished-calls.ts) are closed after each
+  // CoreShowChannels, one sweep at a time. When AMI connects before the database is open, or
+  // before the writes spilled by the last run are stored (a call with a save still queued is
+  // never closed, so those calls would be skipped), the sweep waits for both; the live set it was
+  // given stays valid meanwhile, since a call gone from the PBX does not come back.
+  let sweeps = Promise.resolve();
+  const closeUnfinished = async (live: ReadonlySet<string>): Promise<void> => {
+    await Promise.all([database.opened, spilled.landed]);
+    if (stopping) return;
+    try {
+      const closed = await closeUnfinishedCalls({
+        store: calls,
+        sink: writes,
+        live,
+        ownCallIds: () => [...tracker.callIds(), ...writes.pendingCallIds()],
+        watch: () => tracker.watch(),
+        now: () => clock.now(),
+        stopping: () => stopping !== undefined,
+      });
+      callsLog.info({ closed: closed.length, calls: closed.map((c) => c.pbxCallId) }, 'closed calls an earlier run left unfinished (end not observed)');
+    } catch (err) {
+      callsLog.warn({ err }, 'could not close calls an earlier run left unfinished; the next AMI connection tries again');
+    }
+  };
+  ami.on('connected', () => {
+    void reconcile(ami, translator, tracker, amiLog).then((live) => {
+      if (live) sweeps = sweeps.then(() => closeUnfinished(live));
+    });
+  });
 
   // From November on: next year's holiday calendar not imported yet (/healthz warnings, and the log).
   const calendarWarnings = await startCalendarWarnings(config, localClock, scheduleLog, schedule?.timezone);
@@ -127,7 +158,6 @@ export async function startService(config: Config, { logger, clock: localClock =
   const spilled = await requeueSpilledWrites(spill, writes, spillLog);
   ami.start();
 
-  let stopping: Promise<void> | undefined;
   const stop = ({ drainTimeoutMs = 10_000 }: { drainTimeoutMs?: number } = {}) =>
     (stopping ??= (async () => {
       calendarWarnings.stop();
@@ -154,17 +184,20 @@ async function loadSchedule(config: Config, log: Logger): Promise<Schedule | und
 
 /**
  * After (re)connecting, calls whose Hangup we missed while disconnected are ended and logged;
- * calls still up carry on.
+ * calls still up carry on. Returns the Linkedids the PBX has live, or undefined when it could
+ * not be asked.
  */
-async function reconcile(ami: AmiClient, translator: AmiTranslator, tracker: CallTracker, log: Logger): Promise<void> {
+async function reconcile(ami: AmiClient, translator: AmiTranslator, tracker: CallTracker, log: Logger): Promise<Set<string> | undefined> {
   try {
     const response = await ami.action('CoreShowChannels');
     const live = new Set(response.events.map((e) => e.get('Linkedid')).filter((id): id is string => Boolean(id)));
     for (const callId of translator.liveCallIds()) if (!live.has(callId)) translator.forget(callId);
     const ended = tracker.endMissing(live);
     if (ended.length > 0) log.warn({ ended }, 'ended calls that disappeared while AMI was disconnected');
+    return live;
   } catch (err) {
     log.warn({ err }, 'could not reconcile live calls after connecting');
+    return undefined;
   }
 }
 

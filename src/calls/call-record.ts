@@ -9,6 +9,9 @@ export const CALL_OUTCOMES = [
   'unanswered', // the PBX gave up on the desk before N rings (dialplan timeout shorter than N rings)
   'bureau', // routed to the confidential bureau line (after hours)
   'no-desk', // the call ended without any desk being dialled
+  // The service stopped (or crashed) while the call was live and undecided, and the call was gone
+  // when it came back: how it went is unknown, so no absence is recorded (src/calls/unfinished-calls.ts).
+  'interrupted',
 ] as const;
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 

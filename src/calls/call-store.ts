@@ -6,4 +6,6 @@ export interface CallStore {
   save(snapshot: CallSnapshot): Promise<CallRecord>;
   get(id: string): Promise<CallRecord | null>;
   list(query: CallQuery): Promise<CallRecord[]>;
+  /** Every entry not ended yet (endedAt null), oldest offeredAt first (then id). */
+  listOpen(): Promise<CallRecord[]>;
 }

@@ -34,6 +34,7 @@ interface LiveCall {
 
 export class CallTracker {
   private readonly calls = new Map<string, LiveCall>();
+  private readonly watchers = new Set<Set<string>>();
 
   constructor(private readonly opts: CallTrackerOptions) {}
 
@@ -43,6 +44,25 @@ export class CallTracker {
 
   handle(event: CallEvent): void {
     this.feed(event);
+  }
+
+  /** The calls being tracked (live as far as this process knows). */
+  callIds(): string[] {
+    return [...this.calls.keys()];
+  }
+
+  /**
+   * Starts collecting the ids of calls that get an event (PBX event, wake-up or end) from now on;
+   * the returned function stops and gives them. For work that reads the database meanwhile and
+   * must not act on calls this process has just handled.
+   */
+  watch(): () => ReadonlySet<string> {
+    const seen = new Set<string>();
+    this.watchers.add(seen);
+    return () => {
+      this.watchers.delete(seen);
+      return seen;
+    };
   }
 
   /** End calls the PBX no longer has (their Hangup was missed, e.g. while AMI was down). */
@@ -59,6 +79,7 @@ export class CallTracker {
   }
 
   private feed(event: CoreEvent): void {
+    for (const seen of this.watchers) seen.add(event.callId);
     const live = this.calls.get(event.callId) ?? this.open(event.callId);
     const { state, effects } = step(live.state, event, this.opts.rules);
     live.state = state;

@@ -19,4 +19,8 @@ export class DeferredCallStore implements CallStore {
   async list(query: CallQuery): Promise<CallRecord[]> {
     return this.current().list(query);
   }
+
+  async listOpen(): Promise<CallRecord[]> {
+    return this.current().listOpen();
+  }
 }

@@ -5,7 +5,7 @@ import type { CallStore } from './call-store.js';
 /**
  * In-memory CallStore with the same semantics as PrismaCallStore: one record per
  * pbxCallId, officer fields kept across saves, list ordered by offeredAt desc then id desc,
- * from inclusive / to exclusive. Returns copies, like a database would.
+ * from inclusive / to exclusive, listOpen by offeredAt asc then id asc. Returns copies, like a database would.
  */
 export class MemoryCallStore implements CallStore {
   readonly #byCall = new Map<string, CallRecord>();
@@ -41,6 +41,13 @@ export class MemoryCallStore implements CallStore {
       )
       .sort((a, b) => b.offeredAt.getTime() - a.offeredAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
       .slice(query.offset, query.offset + query.limit)
+      .map(clone);
+  }
+
+  async listOpen(): Promise<CallRecord[]> {
+    return [...this.#byCall.values()]
+      .filter((r) => r.endedAt === null)
+      .sort((a, b) => a.offeredAt.getTime() - b.offeredAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .map(clone);
   }
 

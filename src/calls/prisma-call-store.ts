@@ -42,6 +42,15 @@ export class PrismaCallStore implements CallStore {
     });
     return rows.map(toCallRecord);
   }
+
+  /** A scan of ended_at IS NULL: run once per AMI connection, on a table of a few calls a minute. */
+  async listOpen(): Promise<CallRecord[]> {
+    const rows = await this.prisma.callLogEntry.findMany({
+      where: { endedAt: null },
+      orderBy: [{ offeredAt: 'asc' }, { id: 'asc' }],
+    });
+    return rows.map(toCallRecord);
+  }
 }
 
 function snapshotColumns(s: CallSnapshot) {

@@ -148,6 +148,15 @@ export class WriteQueue implements WriteSink {
     }
   }
 
+  /** Calls with a save of their log entry not stored yet (queued, in flight or waiting for a retry). */
+  pendingCallIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const lane of this.#lanes.values()) {
+      if (lane.inFlight?.kind === 'call' || lane.ops.some((op) => op.kind === 'call')) ids.add(lane.pbxCallId);
+    }
+    return ids;
+  }
+
   stats(): WriteQueueStats {
     return {
       pending: this.#pending,

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CallSnapshot } from '../../src/calls/call-record.js';
 import type { CallStore } from '../../src/calls/call-store.js';
+import { closeUnobserved, END_NOT_OBSERVED } from '../../src/calls/unfinished-calls.js';
 import type { DisciplineInput } from '../../src/discipline/discipline-record.js';
 import type { DisciplineStore } from '../../src/discipline/discipline-store.js';
 
@@ -136,6 +137,54 @@ export function storeContract(fixture: () => StoreFixture, reset: () => Promise<
         ...(await calls.list({ limit: 4, offset: 4 })),
       ];
       expect(new Set(pages.map((r) => r.pbxCallId)).size).toBe(6);
+    });
+  });
+
+  describe('CallStore.listOpen (calls an earlier run left unfinished)', () => {
+    it('lists the entries not ended, oldest offeredAt first, ties by id', async () => {
+      const { calls } = fixture();
+      await calls.save(snapshot('o-ended', { offeredAt: at('2026-03-01T00:00:00Z'), outcome: 'answered', endedAt: at('2026-03-01T00:01:00Z') }));
+      await calls.save(snapshot('o-late', { offeredAt: at('2026-03-03T00:00:00Z') }));
+      await calls.save(snapshot('o-early', { offeredAt: at('2026-03-02T00:00:00Z'), outcome: 'absence', ringCount: 3 }));
+      await calls.save(snapshot('o-tie-a', { offeredAt: at('2026-03-04T00:00:00Z') }));
+      await calls.save(snapshot('o-tie-b', { offeredAt: at('2026-03-04T00:00:00Z') }));
+      await calls.save(snapshot('o-ended-later', { offeredAt: at('2026-03-05T00:00:00Z'), outcome: 'abandoned', endedAt: at('2026-03-05T00:00:09Z') }));
+
+      const open = await calls.listOpen();
+      expect(open.map((r) => r.pbxCallId).slice(0, 2)).toEqual(['o-early', 'o-late']);
+      const ties = open.slice(2);
+      expect(ties.map((r) => r.pbxCallId).sort()).toEqual(['o-tie-a', 'o-tie-b']);
+      expect(ties.map((r) => r.id)).toEqual(ties.map((r) => r.id).sort());
+      expect(open[0]).toMatchObject({ outcome: 'absence', ringCount: 3, endedAt: null });
+      expect(open[0]!.id).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('is empty when every entry has ended (or none is stored)', async () => {
+      const { calls } = fixture();
+      expect(await calls.listOpen()).toEqual([]);
+      await calls.save(snapshot('o-done', { outcome: 'busy', endedAt: at('2026-03-02T08:00:05Z') }));
+      expect(await calls.listOpen()).toEqual([]);
+    });
+
+    it('saving the closing snapshot of an open entry updates that one row and takes it out of listOpen', async () => {
+      const { calls } = fixture();
+      const first = await calls.save(snapshot('o-close', { deskEndpoint: 'desk' }));
+      const [open] = await calls.listOpen();
+      expect(open).toEqual(first);
+      const endedAt = at('2026-03-02T09:00:00.5Z');
+      const closed = await calls.save(closeUnobserved(open!, endedAt));
+      expect(closed).toMatchObject({
+        id: first.id,
+        pbxCallId: 'o-close',
+        deskEndpoint: 'desk',
+        outcome: 'interrupted',
+        endedAt,
+        timeline: [...first.timeline, { at: '2026-03-02T09:00:00.500Z', what: END_NOT_OBSERVED }],
+      });
+      expect(closed.createdAt).toEqual(first.createdAt);
+      expect(await calls.listOpen()).toEqual([]);
+      expect(await calls.list({ limit: 100, offset: 0 })).toHaveLength(1);
+      expect(await calls.list({ limit: 100, offset: 0, outcome: 'interrupted' })).toHaveLength(1);
     });
   });
 

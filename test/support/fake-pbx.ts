@@ -24,8 +24,21 @@ export function recordedCall(name: string): RecordedCall {
   return { name, pbxCallId, wire: `${lines.join('\r\n').trim()}\r\n\r\n` };
 }
 
+/**
+ * The start of a recorded call: its events before the first one `stop` matches (a call the PBX
+ * has not finished yet). Throws when none matches.
+ */
+export function firstPart(call: RecordedCall, stop: (event: string) => boolean, name = `${call.name} (first part)`): RecordedCall {
+  const events = call.wire.split('\r\n\r\n').filter((e) => e.trim() !== '');
+  const end = events.findIndex(stop);
+  if (end === -1) throw new Error(`no event of ${call.name} ends its first part`);
+  return { name, pbxCallId: call.pbxCallId, wire: `${events.slice(0, end).join('\r\n\r\n')}\r\n\r\n` };
+}
+
 export interface FakePbx {
   ami: FakeAmiServer;
+  /** Linkedids CoreShowChannels lists: each call played so far; tests may add or remove some. */
+  live: Set<string>;
   /** Sends the call's events to every logged-in AMI session; returns how many got them. */
   play(call: RecordedCall): number;
   close(): Promise<void>;
@@ -33,17 +46,18 @@ export interface FakePbx {
 
 export async function startFakePbx(): Promise<FakePbx> {
   const ami = await FakeAmiServer.start();
-  const played = new Set<string>();
+  const live = new Set<string>();
   ami.handle('CoreShowChannels', (action, session) => {
     const id: [string, string] = ['ActionID', action.actionId ?? ''];
     session.respond(action, [['Response', 'Success'], ['EventList', 'start'], ['Message', 'Channels will follow']]);
-    for (const linkedid of played) session.sendEvent([['Event', 'CoreShowChannel'], id, ['Linkedid', linkedid]]);
-    session.sendEvent([['Event', 'CoreShowChannelsComplete'], id, ['EventList', 'Complete'], ['ListItems', String(played.size)]]);
+    for (const linkedid of live) session.sendEvent([['Event', 'CoreShowChannel'], id, ['Linkedid', linkedid]]);
+    session.sendEvent([['Event', 'CoreShowChannelsComplete'], id, ['EventList', 'Complete'], ['ListItems', String(live.size)]]);
   });
   return {
     ami,
+    live,
     play(call) {
-      played.add(call.pbxCallId);
+      live.add(call.pbxCallId);
       const sessions = [...ami.sessions].filter((s) => s.loggedIn);
       for (const session of sessions) session.write(call.wire);
       return sessions.length;

@@ -72,4 +72,19 @@ describe('call tracker', () => {
     expect(saved.at(-1)?.endedAt).not.toBeNull();
     expect(tracker.activeCalls).toBe(0);
   });
+
+  it('lists the calls it tracks, and watch() collects the calls that get an event until stopped', () => {
+    const { clock, tracker } = setup();
+    start.forEach((e) => tracker.handle(e));
+    expect(tracker.callIds()).toEqual([callId]);
+    const stop = tracker.watch();
+    tracker.handle({ kind: 'CallOffered', callId: 'c2', at: at(100), callerNumber: null, callerName: null, dialed: null });
+    tracker.endMissing(new Set(['c2'])); // ends c1
+    clock.advanceTo(at(60_000));
+    const seen = stop();
+    expect([...seen].sort()).toEqual([callId, 'c2']);
+    tracker.handle({ kind: 'CallOffered', callId: 'c3', at: at(60_100), callerNumber: null, callerName: null, dialed: null });
+    expect([...seen].sort()).toEqual([callId, 'c2']);
+    expect(tracker.callIds().sort()).toEqual(['c2', 'c3']);
+  });
 });

@@ -251,6 +251,27 @@ describe('WriteQueue', () => {
     expect(log.entries.find((e) => e.level === 'error')?.obj).toMatchObject({ payload: { pbxCallId: 'after' } });
   });
 
+  it('pendingCallIds names the calls with a save not stored yet (queued, in flight or failing), not those with only a discipline record', async () => {
+    const { calls, queue } = setup();
+    const gate = deferred();
+    let down = true;
+    calls.before = (s) => {
+      if (s.pbxCallId === 'held') return gate.promise;
+      if (s.pbxCallId === 'failing' && down) throw new Error('down');
+    };
+    queue.saveCall(snapshot('held'));
+    queue.saveCall(snapshot('failing'));
+    queue.saveCall(snapshot('stored'));
+    queue.recordDiscipline(disciplineInput('record-only'));
+    await vi.waitFor(() => expect(queue.stats().failing).toBe(true));
+    await vi.waitFor(() => expect(queue.pendingCallIds()).not.toContain('stored'));
+    expect([...queue.pendingCallIds()].sort()).toEqual(['failing', 'held']);
+    down = false;
+    gate.resolve();
+    await queue.onIdle();
+    expect(queue.pendingCallIds().size).toBe(0);
+  });
+
   it('onIdle resolves at once when nothing is pending', async () => {
     const { queue } = setup();
     await expect(queue.onIdle()).resolves.toBeUndefined();

@@ -1,0 +1,91 @@
+/**
+ * Calls an earlier run of the service saw start but never saw end. The tracker saves a
+ * snapshot of each call as it goes (outcome 'in-progress', endedAt null while it is live); if
+ * the service stops or crashes meanwhile, the next run's tracker does not know the call and
+ * nothing would ever end its row. On every AMI (re)connection, once CoreShowChannels has said
+ * which calls the PBX still has, the service closes the stored calls that are not ended, not
+ * live in the PBX and not this process's own: endedAt = now (the PBX clock), a timeline note,
+ * a decided outcome kept and an undecided one made 'interrupted'. No discipline record: how the
+ * call went after the service stopped listening is unknown.
+ *
+ * Calls still live in the PBX but unknown to this process are left as they are: the tracker did
+ * not see them start, so nothing here can follow them; once they are gone, the sweep of a later
+ * AMI reconnection (or of the next restart) closes them.
+ *
+ * The closing snapshots go through the write queue (saveCall) like every other write, so a
+ * database outage delays them and a shutdown spills them; nothing is lost.
+ */
+import type { CallRecord, CallSnapshot, TimelineEntry } from './call-record.js';
+import type { CallStore } from './call-store.js';
+import type { CallSink } from './call-tracker.js';
+
+export const END_NOT_OBSERVED = 'end not observed: the service was not listening (restart)';
+
+/**
+ * The snapshot that closes a call whose end nobody observed, at `at`: a decided outcome
+ * (answered, absence, busy, …) is kept, 'in-progress' becomes 'interrupted'. Only the snapshot
+ * fields are copied (not a record's id or officer fields). Pure.
+ */
+export function closeUnobserved(call: CallSnapshot, at: Date): CallSnapshot {
+  const entry: TimelineEntry = { at: at.toISOString(), what: END_NOT_OBSERVED };
+  return {
+    pbxCallId: call.pbxCallId,
+    callerNumber: call.callerNumber,
+    callerName: call.callerName,
+    dialed: call.dialed,
+    offeredAt: call.offeredAt,
+    deskEndpoint: call.deskEndpoint,
+    deskRingingAt: call.deskRingingAt,
+    answeredAt: call.answeredAt,
+    answeredBy: call.answeredBy,
+    ringCount: call.ringCount,
+    endedAt: at,
+    outcome: call.outcome === 'in-progress' ? 'interrupted' : call.outcome,
+    // Kept in time order like the rules keep it (a stable sort: equal times stay as they were).
+    timeline: [...call.timeline.map((e) => ({ at: e.at, what: e.what })), entry].sort((a, b) => a.at.localeCompare(b.at)),
+  };
+}
+
+export interface CloseUnfinishedOptions {
+  store: Pick<CallStore, 'listOpen'>;
+  sink: Pick<CallSink, 'saveCall'>;
+  /** Linkedids CoreShowChannels listed: calls the PBX still has. */
+  live: ReadonlySet<string>;
+  /**
+   * Calls this process knows better than the database: tracked, or with a save still queued.
+   * Asked before reading the database and again just before queueing.
+   */
+  ownCallIds: () => Iterable<string>;
+  /** Collects the calls that get an event while the database is read (CallTracker.watch). */
+  watch: () => () => ReadonlySet<string>;
+  /** The PBX clock. */
+  now: () => Date;
+  /** True once the service is stopping: nothing is queued then (the next start closes them). */
+  stopping?: () => boolean;
+}
+
+/**
+ * Closes the stored calls left unfinished by an earlier run; returns the ones queued for
+ * closing. Throws when the database cannot be read (nothing is queued then).
+ *
+ * A call this process handles is never closed here, even one whose final save lands while the
+ * database is read (the row read is then stale): such a call is tracked or has a save queued
+ * when the read starts, or gets an event during it, or has a save queued when the closing
+ * snapshots are queued (which, coalescing with it, would otherwise replace it).
+ */
+export async function closeUnfinishedCalls(opts: CloseUnfinishedOptions): Promise<CallRecord[]> {
+  const own = new Set(opts.ownCallIds());
+  const stopWatching = opts.watch();
+  let open: CallRecord[];
+  try {
+    open = await opts.store.listOpen();
+  } finally {
+    for (const id of stopWatching()) own.add(id);
+  }
+  if (opts.stopping?.()) return [];
+  for (const id of opts.ownCallIds()) own.add(id);
+  const at = opts.now();
+  const closing = open.filter((call) => !opts.live.has(call.pbxCallId) && !own.has(call.pbxCallId));
+  for (const call of closing) opts.sink.saveCall(closeUnobserved(call, at));
+  return closing;
+}
