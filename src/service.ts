@@ -122,7 +122,7 @@ export async function startService(config: Config, { logger, clock: localClock =
         now: () => clock.now(),
         stopping: () => stopping !== undefined,
       });
-      callsLog.info({ closed: closed.length, calls: closed.map((c) => c.pbxCallId) }, 'closed calls an earlier run left unfinished (end not observed)');
+      if (closed.length > 0) callsLog.info({ closed: closed.length, calls: closed.map((c) => c.pbxCallId) }, 'closed calls an earlier run left unfinished (end not observed)');
     } catch (err) {
       callsLog.warn({ err }, 'could not close calls an earlier run left unfinished; the next AMI connection tries again');
     }
