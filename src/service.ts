@@ -188,14 +188,19 @@ async function loadSchedule(config: Config, log: Logger): Promise<Schedule | und
  * not be asked.
  */
 async function reconcile(ami: AmiClient, translator: AmiTranslator, tracker: CallTracker, log: Logger): Promise<Set<string> | undefined> {
+  // A call whose events arrive while the listing is on its way is live, listed or not
+  // (it may have started after Asterisk took the list).
+  const seenMeanwhile = tracker.watch();
   try {
     const response = await ami.action('CoreShowChannels');
     const live = new Set(response.events.map((e) => e.get('Linkedid')).filter((id): id is string => Boolean(id)));
+    for (const callId of seenMeanwhile()) live.add(callId);
     for (const callId of translator.liveCallIds()) if (!live.has(callId)) translator.forget(callId);
     const ended = tracker.endMissing(live);
     if (ended.length > 0) log.warn({ ended }, 'ended calls that disappeared while AMI was disconnected');
     return live;
   } catch (err) {
+    seenMeanwhile();
     log.warn({ err }, 'could not reconcile live calls after connecting');
     return undefined;
   }
