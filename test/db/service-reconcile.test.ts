@@ -3,27 +3,25 @@
  * the ones it tracks that are gone. A call whose events arrive while that listing is on its way
  * started after Asterisk took the list: it is live, and must not be ended as missing.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createPgTestDatabase, createTempDir } from '../support/db.js';
 import { firstPart, recordedCall, startFakePbx } from '../support/fake-pbx.js';
 import { eventually } from '../support/poll.js';
 import { startTestService } from '../support/service-harness.js';
+import { useCleanups } from '../support/cleanups.js';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { defer } = useCleanups();
 
 describe('reconcile after connecting (PostgreSQL)', () => {
   it('does not end a call whose events arrive before the live-channel listing that omits it', async () => {
     const database = await createPgTestDatabase();
-    cleanups.push(() => database.drop());
+    defer(() => database.drop());
     const spillDir = await createTempDir('dh-spill-');
-    cleanups.push(() => spillDir.rm());
+    defer(() => spillDir.rm());
     const call = firstPart(recordedCall('no-answer'), (event) => /^Event: DialState$/m.test(event));
 
     const pbx = await startFakePbx();
-    cleanups.push(() => pbx.close());
+    defer(() => pbx.close());
     // Asterisk took the (empty) list, then the call started: its events go out before the list.
     pbx.ami.handle('CoreShowChannels', (action, session) => {
       session.write(call.wire);
@@ -32,7 +30,7 @@ describe('reconcile after connecting (PostgreSQL)', () => {
       session.sendEvent([['Event', 'CoreShowChannelsComplete'], id, ['EventList', 'Complete'], ['ListItems', '0']]);
     });
     const sut = await startTestService({ pbx, databaseUrl: database.url, spillDir: spillDir.path });
-    cleanups.push(() => sut.service.stop({ drainTimeoutMs: 500 }));
+    defer(() => sut.service.stop({ drainTimeoutMs: 500 }));
 
     // The listing is processed as it arrives, before the call's row can reach the database.
     await sut.service.database.opened;

@@ -5,25 +5,17 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SpillStore } from '../../src/store/spill-store.js';
 import { createPgTestDatabase, createTempDir, pgServer, pgUrl, testLogger, type PgTestDatabase } from '../support/db.js';
 import { recordedCall, startFakePbx, type FakePbx } from '../support/fake-pbx.js';
 import { eventually } from '../support/poll.js';
-import { startTestService, type TestService } from '../support/service-harness.js';
+import { startTestService } from '../support/service-harness.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { snapshot } from './store-contract.js';
+import { useCleanups } from '../support/cleanups.js';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function started(service: Promise<TestService>): Promise<TestService> {
-  const sut = await service;
-  cleanups.push(() => sut.service.stop({ drainTimeoutMs: 500 }));
-  return sut;
-}
+const { defer, started } = useCleanups();
 
 async function spillFiles(dir: string): Promise<string[]> {
   return (await readdir(dir)).sort();
@@ -32,15 +24,15 @@ async function spillFiles(dir: string): Promise<string[]> {
 describe('service stopped while PostgreSQL is unreachable', () => {
   it('keeps the unstored call in a spill file; the next start stores it exactly once and deletes the file', async () => {
     const database: PgTestDatabase = await createPgTestDatabase();
-    cleanups.push(() => database.drop());
+    defer(() => database.drop());
     const proxy: TcpProxy = await startTcpProxy(pgServer());
-    cleanups.push(() => proxy.close());
+    defer(() => proxy.close());
     const pbx: FakePbx = await startFakePbx();
-    cleanups.push(() => pbx.close());
+    defer(() => pbx.close());
     const spillDir = await createTempDir('dh-spill-');
-    cleanups.push(() => spillDir.rm());
+    defer(() => spillDir.rm());
     const direct = new pg.Pool({ connectionString: database.url, max: 1 });
-    cleanups.push(() => direct.end());
+    defer(() => direct.end());
     const options = { pbx, databaseUrl: pgUrl(database.name, { host: '127.0.0.1', port: proxy.port }), spillDir: spillDir.path };
     const call = recordedCall('no-answer');
 
@@ -82,9 +74,9 @@ describe('service stopped while PostgreSQL is unreachable', () => {
 describe('service started with a corrupt spill file (PGlite)', () => {
   it('sets the corrupt file aside as .corrupt, re-queues the good one and runs', async () => {
     const pbx = await startFakePbx();
-    cleanups.push(() => pbx.close());
+    defer(() => pbx.close());
     const spillDir = await createTempDir('dh-spill-');
-    cleanups.push(() => spillDir.rm());
+    defer(() => spillDir.rm());
     const good = await new SpillStore(spillDir.path, testLogger).write({ calls: [snapshot('spilled-1')], discipline: [] }, new Date('2026-11-20T08:00:00Z'));
     const corrupt = join(spillDir.path, 'unwritten-20261121T080000.000Z.json');
     await writeFile(corrupt, '{"format":"duty-hotline/unwritten-writes","version":1,"calls":[{"pbxCallId":');

@@ -4,29 +4,21 @@
  * the PBX still has, closes the ones that are gone (an undecided one as 'interrupted', a decided
  * one keeping its outcome; no discipline record) and leaves the ones still live alone.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { END_NOT_OBSERVED } from '../../src/calls/unfinished-calls.js';
 import type { DatabaseKind } from '../../src/store/database.js';
 import { createPgTestDatabase, createTempDir, DB_KINDS, pgServer, pgUrl } from '../support/db.js';
 import { firstPart, recordedCall, startFakePbx, type FakePbx } from '../support/fake-pbx.js';
 import { eventually } from '../support/poll.js';
-import { startTestService, type CallJson, type TestService, type TestServiceOptions } from '../support/service-harness.js';
+import { startTestService, type CallJson, type TestServiceOptions } from '../support/service-harness.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
+import { useCleanups } from '../support/cleanups.js';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function started(service: Promise<TestService>): Promise<TestService> {
-  const sut = await service;
-  cleanups.push(() => sut.service.stop({ drainTimeoutMs: 500 }));
-  return sut;
-}
+const { defer, started } = useCleanups();
 
 async function fakePbx(): Promise<FakePbx> {
   const pbx = await startFakePbx();
-  cleanups.push(() => pbx.close());
+  defer(() => pbx.close());
   return pbx;
 }
 
@@ -34,11 +26,11 @@ async function fakePbx(): Promise<FakePbx> {
 async function sharedDatabase(kind: DatabaseKind): Promise<Pick<TestServiceOptions, 'databaseUrl' | 'dataDir'>> {
   if (kind === 'postgres') {
     const database = await createPgTestDatabase();
-    cleanups.push(() => database.drop());
+    defer(() => database.drop());
     return { databaseUrl: database.url };
   }
   const dir = await createTempDir();
-  cleanups.push(() => dir.rm());
+  defer(() => dir.rm());
   return { dataDir: `${dir.path}/pglite` };
 }
 
@@ -48,7 +40,7 @@ describe.each(DB_KINDS)('calls left unfinished by a stopped service (%s)', (kind
   it('the next service closes the calls gone from the PBX (undecided → interrupted, decided kept, no discipline record) and leaves the live one', async () => {
     const database = await sharedDatabase(kind);
     const spillDir = await createTempDir('dh-spill-');
-    cleanups.push(() => spillDir.rm());
+    defer(() => spillDir.rm());
     // Desk phone dialled, not ringing yet: undecided (no ring deadline that could decide it meanwhile).
     const undecided = firstPart(recordedCall('no-answer'), isEvent('DialState'));
     // Desk answered at ring 2, nobody hung up yet: decided.
@@ -117,11 +109,11 @@ describe.each(DB_KINDS)('calls left unfinished by a stopped service (%s)', (kind
 describe('calls left unfinished, the database not open yet when AMI connects (PostgreSQL)', () => {
   it('closes them once the database opens', async () => {
     const database = await createPgTestDatabase();
-    cleanups.push(() => database.drop());
+    defer(() => database.drop());
     const proxy = await startTcpProxy(pgServer());
-    cleanups.push(() => proxy.close());
+    defer(() => proxy.close());
     const spillDir = await createTempDir('dh-spill-');
-    cleanups.push(() => spillDir.rm());
+    defer(() => spillDir.rm());
     const options = { spillDir: spillDir.path, databaseUrl: pgUrl(database.name, { host: '127.0.0.1', port: proxy.port }) };
     const undecided = firstPart(recordedCall('no-answer'), isEvent('DialState'));
 
