@@ -22,6 +22,9 @@ npx vitest run --reporter=default --reporter=json --outputFile.json="$report" ||
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   const skipped = r.numPendingTests + r.numTodoTests;
-  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
+  // A file can fail with every test passed: a hook timed out, or it did not load.
+  const outside = r.testResults.filter((f) => f.status === "failed" && !f.assertionResults.some((a) => a.status === "failed"));
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : "") +
+    (outside.length ? `; ${outside.length} file(s) failed outside a test: ${outside.map((f) => require("path").relative(process.cwd(), f.name)).join(", ")}` : ""));
 ' "$report" || true
 exit "$status"

@@ -11,6 +11,7 @@ import pg from 'pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { NameAsTextClient } from './pg-name-type-fix.js';
+import { releaseOnFailedTransactionEnd } from './pg-transaction-release-fix.js';
 
 export const DEFAULT_PGLITE_DIR = './data/pglite';
 
@@ -40,16 +41,19 @@ export function createPgPool(url: string, options: PgPoolOptions = {}): pg.Pool 
 /**
  * Prisma adapter factory over a pool made by {@link createPgPool}. The caller ends the
  * pool unless `disposePool` (then disposing the adapter ends it; the CLI wants that).
+ * A transaction whose COMMIT/ROLLBACK fails gives its connection back (./pg-transaction-release-fix.ts).
  */
 export function pgAdapterFactory(
   pool: pg.Pool,
   options: { disposePool?: boolean; onError?: (err: Error) => void } = {},
-): PrismaPg {
+): SqlMigrationAwareDriverAdapterFactory {
   const { disposePool = false, onError } = options;
-  return new PrismaPg(pool, {
-    disposeExternalPool: disposePool,
-    ...(onError ? { onPoolError: onError, onConnectionError: onError } : {}),
-  });
+  return releaseOnFailedTransactionEnd(
+    new PrismaPg(pool, {
+      disposeExternalPool: disposePool,
+      ...(onError ? { onPoolError: onError, onConnectionError: onError } : {}),
+    }),
+  );
 }
 
 /**

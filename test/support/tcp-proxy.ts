@@ -13,6 +13,11 @@ export interface TcpProxy {
   /** True while cut. */
   readonly isCut: boolean;
   cut(): void;
+  /**
+   * Cuts (as cut()) the moment a client sends bytes containing `marker`, before they reach the
+   * target: "the connection died while sending COMMIT". Returns how many times it fired so far.
+   */
+  cutWhenClientSends(marker: string): { readonly fired: number };
   restore(): void;
   close(): Promise<void>;
 }
@@ -20,6 +25,13 @@ export interface TcpProxy {
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
   let cut = false;
+  let trap: { marker: Buffer; fired: number } | undefined;
+
+  const cutAll = () => {
+    cut = true;
+    for (const socket of sockets) socket.resetAndDestroy();
+    sockets.clear();
+  };
 
   const server = net.createServer((client) => {
     if (cut) {
@@ -37,7 +49,16 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     };
     client.on('error', teardown).on('close', teardown);
     upstream.on('error', teardown).on('close', teardown);
-    client.pipe(upstream);
+    client.on('data', (chunk: Buffer) => {
+      if (trap && chunk.includes(trap.marker)) {
+        trap.fired++;
+        trap = undefined; // once per cutWhenClientSends()
+        cutAll();
+        return;
+      }
+      upstream.write(chunk);
+    });
+    client.on('end', () => upstream.end());
     upstream.pipe(client);
   });
 
@@ -56,10 +77,15 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     get isCut() {
       return cut;
     },
-    cut() {
-      cut = true;
-      for (const socket of sockets) socket.resetAndDestroy();
-      sockets.clear();
+    cut: cutAll,
+    cutWhenClientSends(marker) {
+      const armed = { marker: Buffer.from(marker), fired: 0 };
+      trap = armed;
+      return {
+        get fired() {
+          return armed.fired;
+        },
+      };
     },
     restore() {
       cut = false;
