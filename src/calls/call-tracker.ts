@@ -89,7 +89,7 @@ export class CallTracker {
           this.opts.sink.saveCall(effect.call);
           break;
         case 'record':
-          live.log.warn({ record: effect.record.type, reason: effect.record.reason, officer: effect.record.officer }, 'discipline record');
+          if (!effect.completed) live.log.warn({ record: effect.record.type, reason: effect.record.reason, officer: effect.record.officer }, 'discipline record');
           this.opts.sink.recordDiscipline(effect.record);
           break;
         case 'wake': {

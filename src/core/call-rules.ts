@@ -5,7 +5,8 @@
  *
  * Classification (DOMAIN.md, "The phone"):
  * - answered     the desk answered before the N-th ring was over (ringCount = ring it answered in)
- * - absence      the desk rang N rings without answer (离岗), decided at that moment, whatever happens next
+ * - absence      the desk rang N rings without answer (离岗), decided at that moment, whatever happens next;
+ *                the record is made then, and its evidence completed when the call ends (how it ended)
  * - abandoned    the caller hung up before the N-th ring was over: not an absence
  * - busy / unreachable / unanswered (the PBX gave up before N rings) / bureau / no-desk
  */
@@ -25,13 +26,15 @@ export type CoreEvent = CallEvent | WakeEvent;
 export interface CallState {
   call: CallSnapshot;
   deskLegId: string | null;
-  absenceRecorded: boolean;
+  /** The absence recorded for this call, if any (its evidence is completed when the call ends). */
+  absence: DisciplineInput | null;
   ended: boolean;
 }
 
 export type Effect =
   | { kind: 'save'; call: CallSnapshot }
-  | { kind: 'record'; record: DisciplineInput }
+  /** A discipline record; `completed`: the same record again, its evidence now running to the call's end. */
+  | { kind: 'record'; record: DisciplineInput; completed?: true }
   | { kind: 'wake'; callId: string; at: Date }
   | { kind: 'closed'; callId: string };
 
@@ -64,7 +67,7 @@ export function newCallState(callId: string, at: Date): CallState {
       timeline: [],
     },
     deskLegId: null,
-    absenceRecorded: false,
+    absence: null,
     ended: false,
   };
 }
@@ -133,13 +136,13 @@ function apply(state: CallState, event: CoreEvent, ctx: RulesContext, effects: E
       });
     }
     case 'LegBusy':
-      return deskResult(state, ctx, event, 'busy', `desk ${event.endpoint} busy`);
+      return deskResult(state, ctx, event, 'busy', `${event.role} phone ${event.endpoint} busy`);
     case 'LegUnreachable':
-      return deskResult(state, ctx, event, 'unreachable', `desk ${event.endpoint} unreachable (${event.reason})`);
+      return deskResult(state, ctx, event, 'unreachable', `${event.role} phone ${event.endpoint} unreachable (${event.reason})`);
     case 'LegNoAnswer': {
       if (!isDesk(state, event)) return withCall(state, { timeline: note(state, event.at, `${event.role} phone ${event.endpoint} not answered`) });
       const rung = state.call.deskRingingAt ? ringNumberAt(rules, state.call.deskRingingAt, event.at) : 0;
-      return deskResult(state, ctx, event, 'unanswered', `PBX stopped ringing desk ${event.endpoint} after ${rung} ring(s)`, rung);
+      return deskResult(state, ctx, event, 'unanswered', `PBX stopped ringing desk phone ${event.endpoint} after ${rung} ring(s)`, rung);
     }
     case 'CallerHungUp': {
       if (resolved(state)) return withCall(state, { timeline: note(state, event.at, 'caller hung up') });
@@ -152,10 +155,13 @@ function apply(state: CallState, event: CoreEvent, ctx: RulesContext, effects: E
     }
     case 'CallEnded': {
       const outcome: CallOutcome = resolved(state) ? state.call.outcome : state.deskLegId === null ? 'no-desk' : 'unanswered';
-      return {
+      const ended: CallState = {
         ...withCall(state, { endedAt: event.at, outcome, timeline: note(state, event.at, `call ended${event.cause ? ` (${event.cause})` : ''}`) }),
         ended: true,
       };
+      // The same record again, its evidence now running to the end of the call (stores keep the longer).
+      if (state.absence) effects.push({ kind: 'record', record: { ...state.absence, evidence: ended.call.timeline }, completed: true });
+      return ended;
     }
   }
 }
@@ -163,32 +169,27 @@ function apply(state: CallState, event: CoreEvent, ctx: RulesContext, effects: E
 /** If the N-th desk ring is over by `now` and nobody answered, the absence is decided here. */
 function passDeadline(state: CallState, now: Date, ctx: RulesContext, effects: Effect[]): CallState {
   const since = state.call.deskRingingAt;
-  if (since === null || state.absenceRecorded || resolved(state)) return state;
+  if (since === null || state.absence || resolved(state)) return state;
   const deadline = absenceDeadline(ctx.rules, since);
   if (now.getTime() < deadline.getTime()) return state;
 
   const threshold = ctx.rules.threshold;
-  const next: CallState = {
-    ...withCall(state, {
-      outcome: 'absence',
-      ringCount: threshold,
-      timeline: note(state, deadline, `desk rang ${threshold} rings without answer: absence`, ringEntries(state, ctx, threshold)),
-    }),
-    absenceRecorded: true,
-  };
-  effects.push({
-    kind: 'record',
-    record: {
-      type: 'absence',
-      pbxCallId: state.call.pbxCallId,
-      officer: ctx.officerAt?.(deadline) ?? null,
-      deskEndpoint: state.call.deskEndpoint,
-      occurredAt: deadline,
-      reason: `desk rang ${threshold} rings without answer`,
-      evidence: next.call.timeline,
-    },
+  const decided = withCall(state, {
+    outcome: 'absence',
+    ringCount: threshold,
+    timeline: note(state, deadline, `desk rang ${threshold} rings without answer: absence`, ringEntries(state, ctx, threshold)),
   });
-  return next;
+  const absence: DisciplineInput = {
+    type: 'absence',
+    pbxCallId: state.call.pbxCallId,
+    officer: ctx.officerAt?.(deadline) ?? null,
+    deskEndpoint: state.call.deskEndpoint,
+    occurredAt: deadline,
+    reason: `desk rang ${threshold} rings without answer`,
+    evidence: decided.call.timeline,
+  };
+  effects.push({ kind: 'record', record: absence });
+  return { ...decided, absence };
 }
 
 function resolved(state: CallState): boolean {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { DisciplineInput, DisciplineQuery, DisciplineRecord } from './discipline-record.js';
-import type { DisciplineStore } from './discipline-store.js';
+import { extendsEvidence, type DisciplineStore } from './discipline-store.js';
 
 /**
  * In-memory DisciplineStore with the same semantics as PrismaDisciplineStore: one record
- * per (pbxCallId, type), status 'open' on creation, list ordered by occurredAt desc then
+ * per (pbxCallId, type) whose evidence only grows, status 'open' on creation, list ordered by occurredAt desc then
  * id desc, from inclusive / to exclusive. Returns copies.
  */
 export class MemoryDisciplineStore implements DisciplineStore {
@@ -13,7 +13,10 @@ export class MemoryDisciplineStore implements DisciplineStore {
   async recordOnce(input: DisciplineInput): Promise<{ record: DisciplineRecord; created: boolean }> {
     const key = JSON.stringify([input.pbxCallId, input.type]);
     const existing = this.#byKey.get(key);
-    if (existing) return { record: structuredClone(existing), created: false };
+    if (existing) {
+      if (extendsEvidence(input, existing)) existing.evidence = structuredClone(input.evidence);
+      return { record: structuredClone(existing), created: false };
+    }
     const record: DisciplineRecord = { ...structuredClone(input), id: randomUUID(), status: 'open', createdAt: new Date() };
     this.#byKey.set(key, record);
     return { record: structuredClone(record), created: true };

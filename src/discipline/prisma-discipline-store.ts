@@ -1,7 +1,7 @@
 import type { DisciplineRecord as DisciplineRow, PrismaClient } from '../generated/prisma/client.js';
 import { asDisciplineStatus, asDisciplineType, timelineFromJson, timelineToJson } from '../store/json-mapping.js';
 import type { DisciplineInput, DisciplineQuery, DisciplineRecord } from './discipline-record.js';
-import type { DisciplineStore } from './discipline-store.js';
+import { extendsEvidence, type DisciplineStore } from './discipline-store.js';
 
 /** Discipline records in PostgreSQL / PGlite. Rows are mapped to the contract types; no Prisma type leaves this file. */
 export class PrismaDisciplineStore implements DisciplineStore {
@@ -32,10 +32,17 @@ export class PrismaDisciplineStore implements DisciplineStore {
       const existing = await this.prisma.disciplineRecord.findUnique({
         where: { pbxCallId_type: { pbxCallId: input.pbxCallId, type: input.type } },
       });
-      if (existing) return { record: toDisciplineRecord(existing), created: false };
+      if (existing) return { record: await this.#completeEvidence(toDisciplineRecord(existing), input), created: false };
       // The conflicting row vanished in between (deleted by hand): try again.
     }
     throw new Error(`recordOnce(${input.pbxCallId}, ${input.type}): conflicting row keeps disappearing`);
+  }
+
+  /** The same call seen further (see DisciplineStore.recordOnce): its longer evidence replaces the stored one. */
+  async #completeEvidence(record: DisciplineRecord, input: DisciplineInput): Promise<DisciplineRecord> {
+    if (!extendsEvidence(input, record)) return record;
+    await this.prisma.disciplineRecord.update({ where: { id: record.id }, data: { evidence: timelineToJson(input.evidence) } });
+    return { ...record, evidence: input.evidence };
   }
 
   async list(query: DisciplineQuery): Promise<DisciplineRecord[]> {

@@ -200,6 +200,19 @@ export function storeContract(fixture: () => StoreFixture, reset: () => Promise<
       expect(again).toEqual({ record: first.record, created: false });
     });
 
+    it('recordOnce again with longer evidence (the call seen to its end) completes the evidence, nothing else', async () => {
+      const { discipline } = fixture();
+      const input = disciplineInput('d-complete');
+      const first = await discipline.recordOnce(input);
+      const ending = [...input.evidence, { at: '2026-03-02T08:00:30.000Z', what: 'call ended (normal clearing)' }];
+      const completed = await discipline.recordOnce({ ...input, reason: 'changed', occurredAt: new Date(0), evidence: ending });
+      expect(completed).toEqual({ record: { ...first.record, evidence: ending }, created: false });
+      // A shorter (older) evidence does not undo it.
+      const stale = await discipline.recordOnce(input);
+      expect(stale.record.evidence).toEqual(ending);
+      expect(await discipline.list({ limit: 10, offset: 0 })).toEqual([completed.record]);
+    });
+
     it('one record per (call, type): another type is another record', async () => {
       const { discipline } = fixture();
       const a = await discipline.recordOnce(disciplineInput('d-types', { type: 'absence' }));

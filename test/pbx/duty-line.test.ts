@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePbxUp, officeHoursToday, restartAsterisk, setPbxClock } from './sandbox.js';
-import { RING_MS, startServiceUnderTest, uniqueCaller, type CallJson, type DatabaseKind, type ServiceUnderTest } from './service-under-test.js';
+import { evidenceComplete, RING_MS, startServiceUnderTest, uniqueCaller, type CallJson, type DatabaseKind, type ServiceUnderTest } from './service-under-test.js';
 import { placeCall, startDesk, unregisterDesk } from './sipp.js';
 
 const ended = (c: CallJson) => c.endedAt !== null;
@@ -48,7 +48,7 @@ describe.each<DatabaseKind>(['postgres', 'pglite'])('duty line on the real PBX (
     expect(await sut.recordsFor(call.pbxCallId)).toEqual([]);
   });
 
-  it('desk unanswered for 3 rings is exactly one absence, recorded at the third ring while the desk still rings', async () => {
+  it('desk unanswered for 3 rings is exactly one absence, recorded at the third ring while the desk still rings, its evidence completed when the call ends', async () => {
     const desk = startDesk({ behaviour: 'never-answer' });
     await desk.registered;
     const from = uniqueCaller();
@@ -57,11 +57,13 @@ describe.each<DatabaseKind>(['postgres', 'pglite'])('duty line on the real PBX (
 
     const ringing = await sut.waitForCall(from, (c) => c.deskRingingAt !== null);
     const record = await sut.waitForRecord(ringing.pbxCallId);
-    const stillRinging = (await sut.get<CallJson>(`/calls/${ringing.id}`)).endedAt === null;
+    // The desk leg's end is logged as "PBX stopped ringing desk …": not there yet when the absence is.
+    const atRecord = await sut.get<CallJson>(`/calls/${ringing.id}`);
     const result = await calling;
     await desk.stop();
 
-    expect(stillRinging).toBe(true); // decided at the N-th ring, not when Dial() gave up
+    expect(atRecord.timeline.some((e) => e.what.startsWith('PBX stopped ringing desk'))).toBe(false);
+    expect(atRecord.endedAt).toBeNull(); // decided at the N-th ring, not when Dial() gave up
     expect(result.answered).toBe(false);
     expect(record.type).toBe('absence');
     expect(record.deskEndpoint).toBe('desk');
@@ -70,6 +72,9 @@ describe.each<DatabaseKind>(['postgres', 'pglite'])('duty line on the real PBX (
 
     const call = await sut.waitForCall(from, ended);
     expect(call.outcome).toBe('absence');
+    const completed = await sut.waitForRecord(call.pbxCallId, evidenceComplete);
+    expect(completed).toEqual({ ...record, evidence: call.timeline });
+    expect(completed.evidence.map((e) => e.what)).toContainEqual(expect.stringMatching(/^PBX stopped ringing desk phone desk after \d+ ring\(s\)$/));
     expect(await sut.recordsFor(call.pbxCallId)).toHaveLength(1);
   });
 

@@ -23,7 +23,7 @@ import { registerScheduleCommands } from '../../src/schedule/cli/commands.js';
 import { readConfFiles, writeConfFiles, type DialplanFile } from '../../src/schedule/cli/dialplan-files.js';
 import { loadScheduleFile } from '../../src/schedule/schedule-file.js';
 import { asteriskRx, ensurePbxUp, openAmiTap, pbxSettings, repoRoot, setPbxClock, type AmiTap } from './sandbox.js';
-import { startServiceUnderTest, TEST_RINGS, uniqueCaller, type CallJson, type ServiceUnderTest } from './service-under-test.js';
+import { evidenceComplete, startServiceUnderTest, TEST_RINGS, uniqueCaller, type CallJson, type ServiceUnderTest } from './service-under-test.js';
 import { placeCall, startDesk, unregisterPhone, type DeskHandle } from './sipp.js';
 
 const settings = pbxSettings();
@@ -211,10 +211,13 @@ describe('with the service running: the absence is recorded and every call logge
     expect(logged.pbxCallId).toBe(routed.linkedid);
     expect(logged.outcome).toBe('absence');
     expect(logged.answeredBy).toBe('leader');
-    const records = await sut.recordsFor(logged.pbxCallId);
-    expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({ type: 'absence', deskEndpoint: 'desk' });
-    expect(Date.parse(records[0]!.occurredAt) - Date.parse(logged.deskRingingAt!)).toBe(TEST_RINGS.threshold * (TEST_RINGS.onMs + TEST_RINGS.offMs));
+    const record = await sut.waitForRecord(logged.pbxCallId, evidenceComplete);
+    expect(await sut.recordsFor(logged.pbxCallId)).toHaveLength(1);
+    expect(record).toMatchObject({ type: 'absence', deskEndpoint: 'desk' });
+    expect(Date.parse(record.occurredAt) - Date.parse(logged.deskRingingAt!)).toBe(TEST_RINGS.threshold * (TEST_RINGS.onMs + TEST_RINGS.offMs));
+    // How the call ended is part of the evidence: the leader took it.
+    expect(record.evidence).toEqual(logged.timeline);
+    expect(record.evidence.map((e) => e.what)).toContain('answered by fallback phone leader');
   });
 
   it('after hours, the bureau answers: logged "bureau", no absence', async () => {

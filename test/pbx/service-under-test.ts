@@ -24,13 +24,17 @@ type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date 
 export type CallJson = Json<CallRecord>;
 export type RecordJson = Json<DisciplineRecord>;
 
+/** The record's evidence runs to the end of the call (completed when the call ended). */
+export const evidenceComplete = (r: RecordJson) => r.evidence.at(-1)?.what.startsWith('call ended') === true;
+
 export interface ServiceUnderTest {
   service: RunningService;
   get<T>(path: string): Promise<T>;
   /** Poll the API until a call from `callerNumber` satisfies `done` (the PBX sets the pace). */
   waitForCall(callerNumber: string, done: (call: CallJson) => boolean, timeoutMs?: number): Promise<CallJson>;
   recordsFor(pbxCallId: string): Promise<RecordJson[]>;
-  waitForRecord(pbxCallId: string, timeoutMs?: number): Promise<RecordJson>;
+  /** Poll until the call's discipline record exists and satisfies `done`. */
+  waitForRecord(pbxCallId: string, done?: (record: RecordJson) => boolean, timeoutMs?: number): Promise<RecordJson>;
   health(): Promise<HealthReport>;
   stop(): Promise<void>;
 }
@@ -91,7 +95,8 @@ export async function startServiceUnderTest(kind: DatabaseKind): Promise<Service
         async () => (await get<{ items: CallJson[] }>('/calls?limit=1000')).items.find((c) => c.callerNumber === callerNumber && done(c)),
         timeoutMs,
       ),
-    waitForRecord: (pbxCallId, timeoutMs = 30_000) => poll(`a discipline record for ${pbxCallId}`, async () => (await recordsFor(pbxCallId))[0], timeoutMs),
+    waitForRecord: (pbxCallId, done = () => true, timeoutMs = 30_000) =>
+      poll(`a discipline record for ${pbxCallId}`, async () => (await recordsFor(pbxCallId)).find(done), timeoutMs),
     health: () => get<HealthReport>('/healthz'),
     async stop() {
       await service.stop();

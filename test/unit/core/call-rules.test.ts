@@ -26,6 +26,8 @@ function run(events: CoreEvent[]): { state: CallState; effects: Effect[] } {
   return { state: state!, effects };
 }
 const records = (effects: Effect[]) => effects.filter((e) => e.kind === 'record');
+/** The distinct discipline records the effects make (a record is repeated once, completed, when the call ends). */
+const distinctRecords = (effects: Effect[]) => new Set(records(effects).map((e) => e.kind === 'record' && `${e.record.pbxCallId} ${e.record.type}`)).size;
 const wake = (ms: number): CoreEvent => ({ kind: 'Wake', callId, at: at(ms) });
 const ended = (ms: number): CoreEvent => ({ kind: 'CallEnded', callId, at: at(ms), cause: 'Normal Clearing' });
 
@@ -61,23 +63,13 @@ describe('call rules: answer, absence, abandon', () => {
   });
 
   it('three rings unanswered is exactly one absence with evidence, decided at the deadline not at Dial timeout', () => {
-    const { state, effects } = run([
-      offered,
-      dialed,
-      ringing,
-      wake(15_000),
-      wake(15_000),
-      { kind: 'LegNoAnswer', ...leg(), at: at(20_000) },
-      { kind: 'CallerHungUp', callId, at: at(20_010) },
-      ended(20_020),
-    ]);
+    const { state, effects } = run([offered, dialed, ringing, wake(15_000), wake(15_000), { kind: 'LegNoAnswer', ...leg(), at: at(20_000) }]);
     expect(state.call.outcome).toBe('absence');
     const recs = records(effects);
     expect(recs).toHaveLength(1);
     const record = recs[0]!.kind === 'record' ? recs[0]!.record : undefined;
     expect(record?.occurredAt).toEqual(at(15_000));
-    const whats = record?.evidence.map((e) => e.what);
-    expect(whats).toEqual([
+    expect(record?.evidence.map((e) => e.what)).toEqual([
       'offered by 13800000000',
       'desk phone desk dialled',
       'desk phone desk ringing',
@@ -86,8 +78,31 @@ describe('call rules: answer, absence, abandon', () => {
       'desk ring 3',
       'desk rang 3 rings without answer: absence',
     ]);
+  });
+
+  it('when the call ends, the absence is recorded again with its evidence completed: how the call ended', () => {
+    const { state, effects } = run([
+      offered,
+      dialed,
+      ringing,
+      wake(15_000),
+      { kind: 'LegNoAnswer', ...leg(), at: at(20_000) },
+      { kind: 'CallerHungUp', callId, at: at(20_010) },
+      ended(20_020),
+    ]);
+    expect(records(effects).map((e) => e.kind === 'record' && e.completed)).toEqual([undefined, true]);
+    const recs = records(effects).map((e) => (e.kind === 'record' ? e.record : undefined)!);
+    expect(distinctRecords(effects)).toBe(1);
+    const [decided, completed] = recs as [(typeof recs)[0], (typeof recs)[0]];
+    expect({ ...completed, evidence: decided.evidence }).toEqual(decided);
+    expect(completed.evidence.slice(0, decided.evidence.length)).toEqual(decided.evidence);
+    expect(completed.evidence.slice(decided.evidence.length).map((e) => e.what)).toEqual([
+      'PBX stopped ringing desk phone desk after 5 ring(s)',
+      'caller hung up',
+      'call ended (Normal Clearing)',
+    ]);
+    expect(completed.evidence).toEqual(state.call.timeline);
     expect(state.call.endedAt).toEqual(at(20_020));
-    expect(state.call.timeline.at(-1)?.what).toBe('call ended (Normal Clearing)');
   });
 
   it('caller hanging up during ring 2 is abandoned, not an absence', () => {
@@ -100,7 +115,7 @@ describe('call rules: answer, absence, abandon', () => {
   it('caller hanging up 1 ms after the third ring is over is an absence', () => {
     const { state, effects } = run([offered, dialed, ringing, { kind: 'CallerHungUp', callId, at: at(15_001) }, ended(15_050)]);
     expect(state.call.outcome).toBe('absence');
-    expect(records(effects)).toHaveLength(1);
+    expect(distinctRecords(effects)).toBe(1);
   });
 });
 
@@ -112,8 +127,22 @@ describe('call rules: desk states other than ringing', () => {
   });
 
   it('desk unreachable is unreachable, no record', () => {
-    const { state } = run([offered, dialed, { kind: 'LegUnreachable', ...leg(), at: at(50), reason: 'CHANUNAVAIL' }, ended(60)]);
+    const { state, effects } = run([offered, dialed, { kind: 'LegUnreachable', ...leg(), at: at(50), reason: 'CHANUNAVAIL' }, ended(60)]);
     expect(state.call.outcome).toBe('unreachable');
+    expect(records(effects)).toHaveLength(0);
+  });
+
+  it("another phone's busy or unreachable leg is noted under its own role and changes nothing", () => {
+    const { state } = run([
+      offered,
+      dialed,
+      ringing,
+      { kind: 'LegAnswered', ...leg(), at: at(1_000) },
+      { kind: 'LegBusy', ...leg('fallback', 'leader', 'leader-leg'), at: at(2_000) },
+      { kind: 'LegUnreachable', ...leg('bureau', 'bureau', 'bureau-leg'), at: at(3_000), reason: 'CHANUNAVAIL' },
+    ]);
+    expect(state.call.outcome).toBe('answered');
+    expect(state.call.timeline.slice(-2).map((e) => e.what)).toEqual(['fallback phone leader busy', 'bureau phone bureau unreachable (CHANUNAVAIL)']);
   });
 
   it('PBX giving up on the desk before N rings is unanswered, not an absence', () => {
