@@ -15,9 +15,10 @@ rm -rf "$DUTY_DATA_DIR"
 
 bash scripts/pbx.sh up
 # The sandbox routes by the example schedule: outside office hours calls go to the bureau line.
-# Pin the PBX clock (libfaketime) to 10:00 today in Shanghai, office hours in every season, so the
-# desk rings; the service follows the PBX's clock by itself.
-bash scripts/pbx.sh clock "$(TZ=Asia/Shanghai date +%F)T10:00:00+08:00"
+# Pin the PBX clock (libfaketime) to Monday 2026-11-23 10:00 in Shanghai, office hours in the year
+# the sandbox renders (as the PBX tests do: test/pbx/sandbox.ts), so the desk rings whatever the
+# real date; the service follows the PBX's clock by itself.
+bash scripts/pbx.sh clock 2026-11-23T10:00:00+08:00
 service_pid=
 cleanup() {
   [ -n "$service_pid" ] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null

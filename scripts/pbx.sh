@@ -22,10 +22,14 @@
 #   DUTY_PBX_CLOCK   [unset] on up/restart: set the PBX clock to this instant (as "clock" does).
 #   DUTY_PBX_DESK_PORT [5070] (and _LEADER_ [5071], _BUREAU_ [5072]) are where the sipp
 #   phones listen (test/pbx/sipp.ts); they reach Asterisk by REGISTERing.
-#   Tests want short ringing: DUTY_DIAL_TIMEOUT=6 bash scripts/pbx.sh up
+#   DUTY_PBX_SCHEDULE_YEARS [2026] the years rendered when the generated schedule is missing:
+#   the year of the PBX clock the demo and the PBX tests pin (2026-11-23 10:00 in Shanghai), a
+#   year the bundled holiday calendar always has, so they do not depend on the day they run.
+#   Tests want short ringing: DUTY_DIAL_TIMEOUT=8 bash scripts/pbx.sh up (as scripts/test.sh)
 #
 # Calls are routed by the generated schedule (dialplan/generated/duty-schedule.conf): up, restart
-# and reload render it first (npx tsx src/cli.ts dialplan render) when it is missing.
+# and reload render it first (npx tsx src/cli.ts dialplan render --years $DUTY_PBX_SCHEDULE_YEARS)
+# when it is missing.
 #
 # The PBX clock: "clock <instant>" (anything `date -d` reads, e.g. 2026-10-10T09:00+08:00) makes
 # Asterisk's clock show that instant now and tick on at real speed; "clock real" puts it back.
@@ -228,8 +232,9 @@ ensure_root() {
 
 ensure_schedule_rendered() { # the generated dialplan, rendered from the configured schedule if missing
   [[ -f $repo/dialplan/generated/duty-schedule.conf ]] && return 0
-  say "rendering the duty schedule dialplan (npx tsx src/cli.ts dialplan render)"
-  (cd "$repo" && npx --no-install tsx src/cli.ts dialplan render >&2) ||
+  local years=${DUTY_PBX_SCHEDULE_YEARS:-2026}
+  say "rendering the duty schedule dialplan for $years (npx tsx src/cli.ts dialplan render --years $years)"
+  (cd "$repo" && npx --no-install tsx src/cli.ts dialplan render --years "$years" >&2) ||
     say "WARNING: could not render dialplan/generated/duty-schedule.conf: calls will ring the desk only (duty-inbound's last resort)"
 }
 

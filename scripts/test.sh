@@ -9,7 +9,7 @@ echo "== type-check and lint"
 npm run --silent typecheck
 npm run --silent lint
 
-# PBX tests use a short ring cadence (see test/pbx/README in the tests) and a short Dial() timeout.
+# PBX tests use a short ring cadence (test/pbx/service-under-test.ts) and a short Dial() timeout.
 export DUTY_DIAL_TIMEOUT="${DUTY_DIAL_TIMEOUT:-8}"
 echo "== sandbox PBX"
 bash scripts/pbx.sh up

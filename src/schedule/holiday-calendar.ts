@@ -72,10 +72,10 @@ export function missingYearWarning(calendar: HolidayCalendar, now: Date, timezon
   const year = Number(date.slice(0, 4));
   const howTo = 'import the State Council notice with `duty-hotline calendar import FILE`, then re-render the dialplan';
   if (!calendar.years.has(year)) {
-    return `holiday calendar for ${year} is not loaded: holidays and adjusted working days (调休) are not applied and calls route by weekday only; ${howTo}`;
+    return `holiday calendar for ${year} is not loaded: the dialplan has no rules for ${year} and routes every call to the bureau line; ${howTo}`;
   }
   if (date.slice(5) >= '11-01' && !calendar.years.has(year + 1)) {
-    return `holiday calendar for ${year + 1} is not loaded yet: from ${year + 1}-01-01 holidays and adjusted working days (调休) will not be applied; ${howTo}`;
+    return `holiday calendar for ${year + 1} is not loaded yet: from ${year + 1}-01-01 the dialplan has no rules and routes every call to the bureau line; ${howTo}`;
   }
   return null;
 }

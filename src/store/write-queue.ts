@@ -5,8 +5,9 @@
  * - Writes go through lanes: one for each call's log entry, one for each call's discipline
  *   records. A lane has at most one write in flight, so a call's saves land in order and an
  *   older snapshot can never overwrite a newer one.
- * - Pending (not yet started) saves of the same call are coalesced: the latest snapshot
- *   wins. Discipline records are never coalesced (recordOnce makes repeats harmless).
+ * - Pending (not yet started) writes to the same target are coalesced, the latest wins: a
+ *   call's snapshots; a call's discipline record of one type (made at the N-th ring, then
+ *   again with its evidence completed when the call ends; recordOnce keeps the longer evidence).
  * - A failed write is retried with exponential backoff, forever: nothing is dropped while
  *   the database is down. Only the failing lane waits; other lanes go on, so one
  *   poisonous write cannot stall the rest. `stats().failing` is true while any write
@@ -70,7 +71,14 @@ export interface WriteSink {
 }
 
 /** `landed`: called once the op (or, for a call, a newer snapshot that replaced it) is stored. */
-type Op = ({ kind: 'call'; snapshot: CallSnapshot } | { kind: 'discipline'; input: DisciplineInput }) & { landed: Array<() => void> };
+type Write = { kind: 'call'; snapshot: CallSnapshot } | { kind: 'discipline'; input: DisciplineInput };
+type Op = Write & { landed: Array<() => void> };
+
+/** Whether two writes of one lane go to the same row (then the later replaces the earlier). */
+function sameTarget(a: Write, b: Write): boolean {
+  if (a.kind === 'call' || b.kind === 'call') return a.kind === b.kind;
+  return a.input.type === b.input.type;
+}
 
 interface Lane {
   pbxCallId: string;
@@ -195,7 +203,10 @@ export class WriteQueue implements WriteSink {
     for (const lane of this.#lanes.values()) {
       if (lane.retryTimer) clearTimeout(lane.retryTimer);
       lane.retryTimer = null;
-      for (const op of lane.inFlight ? [lane.inFlight, ...lane.ops] : lane.ops) {
+      const { inFlight } = lane;
+      // An op in flight that a queued one replaces is not kept twice.
+      const ops = inFlight && !lane.ops.some((o) => sameTarget(o, inFlight)) ? [inFlight, ...lane.ops] : lane.ops;
+      for (const op of ops) {
         if (op.kind === 'call') unwritten.calls.push(op.snapshot);
         else unwritten.discipline.push(op.input);
       }
@@ -209,26 +220,24 @@ export class WriteQueue implements WriteSink {
   }
 
   #saveCall(snapshot: CallSnapshot, landed: Array<() => void>): void {
-    const copy = structuredClone(snapshot);
-    const key = `call:${snapshot.pbxCallId}`;
-    const lane = this.#lane(key, snapshot.pbxCallId);
-    const queued = lane.ops.find((op): op is Extract<Op, { kind: 'call' }> => op.kind === 'call');
-    if (queued) {
-      queued.snapshot = copy; // latest snapshot wins
-      queued.landed.push(...landed);
-      this.#coalesced++;
-    } else {
-      lane.ops.push({ kind: 'call', snapshot: copy, landed });
-      this.#pending++;
-    }
-    this.#schedule(key, lane);
+    this.#enqueue(`call:${snapshot.pbxCallId}`, snapshot.pbxCallId, { kind: 'call', snapshot: structuredClone(snapshot) }, landed);
   }
 
   #recordDiscipline(input: DisciplineInput, landed: Array<() => void>): void {
-    const key = `discipline:${input.pbxCallId}`;
-    const lane = this.#lane(key, input.pbxCallId);
-    lane.ops.push({ kind: 'discipline', input: structuredClone(input), landed });
-    this.#pending++;
+    this.#enqueue(`discipline:${input.pbxCallId}`, input.pbxCallId, { kind: 'discipline', input: structuredClone(input) }, landed);
+  }
+
+  #enqueue(key: string, pbxCallId: string, write: Write, landed: Array<() => void>): void {
+    const lane = this.#lane(key, pbxCallId);
+    const queued = lane.ops.find((op) => sameTarget(op, write));
+    if (queued) {
+      Object.assign(queued, write); // the latest wins
+      queued.landed.push(...landed);
+      this.#coalesced++;
+    } else {
+      lane.ops.push({ ...write, landed });
+      this.#pending++;
+    }
     this.#schedule(key, lane);
   }
 
@@ -295,9 +304,9 @@ export class WriteQueue implements WriteSink {
     this.#lastError = message;
     this.#retries++;
     lane.failures++;
-    const newer = op.kind === 'call' ? lane.ops.find((o) => o.kind === 'call') : undefined;
+    const newer = lane.ops.find((o) => sameTarget(o, op));
     if (newer) {
-      // A newer snapshot of this call arrived meanwhile: it replaces the failed one.
+      // A newer write to the same row arrived meanwhile: it replaces the failed one.
       newer.landed.push(...op.landed);
       this.#coalesced++;
       this.#done(1);

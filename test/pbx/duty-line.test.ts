@@ -5,7 +5,7 @@
  * so the desk rings; the service's ring timing follows the PBX's clock by itself (src/pbx/pbx-clock.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensurePbxUp, officeHoursToday, restartAsterisk, setPbxClock } from './sandbox.js';
+import { ensurePbxUp, restartAsterisk, SANDBOX_OFFICE_HOURS, setPbxClock } from './sandbox.js';
 import { evidenceComplete, RING_MS, startServiceUnderTest, uniqueCaller, type CallJson, type DatabaseKind, type ServiceUnderTest } from './service-under-test.js';
 import { placeCall, startDesk, unregisterDesk } from './sipp.js';
 
@@ -15,7 +15,7 @@ const ended = (c: CallJson) => c.endedAt !== null;
 // and forward again between the two databases) delayed Asterisk's AMI events by seconds.
 beforeAll(async () => {
   await ensurePbxUp();
-  await setPbxClock(officeHoursToday());
+  await setPbxClock(SANDBOX_OFFICE_HOURS);
 });
 afterAll(async () => {
   await setPbxClock('real');

@@ -21,7 +21,7 @@ import {
   asteriskRx,
   ensurePbxUp,
   liveDialTimeoutS,
-  officeHoursToday,
+  SANDBOX_OFFICE_HOURS,
   openAmiTap,
   pbxSettings,
   repoRoot,
@@ -46,7 +46,7 @@ function nextCaller(): string {
 
 beforeAll(async () => {
   await ensurePbxUp(settings);
-  await setPbxClock(officeHoursToday()); // may restart Asterisk (libfaketime): before the AMI tap
+  await setPbxClock(SANDBOX_OFFICE_HOURS); // may restart Asterisk (libfaketime): before the AMI tap
   await Promise.all(['leader', 'bureau'].map((p) => unregisterPhone(p, settings)));
   ami = await openAmiTap(settings);
   dialTimeoutS = await liveDialTimeoutS();

@@ -3,7 +3,9 @@
  * PBX (fake-pbx.ts), the database given by URL (PostgreSQL) or data dir (PGlite), a spill
  * directory, fast retries and the short ring cadence the captures were recorded with.
  */
+import type { Logger } from 'pino';
 import type { CallRecord } from '../../src/calls/call-record.js';
+import type { Clock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { DisciplineRecord } from '../../src/discipline/discipline-record.js';
 import type { HealthReport } from '../../src/http/health-routes.js';
@@ -17,6 +19,12 @@ export interface TestServiceOptions {
   databaseUrl?: string;
   dataDir?: string;
   spillDir: string;
+  /** The host's clock (default: the system's). */
+  clock?: Clock;
+  /** schedule.calendarOverrides (default: the config's, ./data/calendar-overrides.json). */
+  calendarOverrides?: string;
+  /** Log lines go here (default: silent unless DUTY_TEST_LOG names a level). */
+  logger?: Logger;
 }
 
 export interface Reply<T> {
@@ -46,6 +54,7 @@ export async function startTestService(options: TestServiceOptions): Promise<Tes
     env: { ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}), DUTY_SPILL_DIR: options.spillDir },
     overrides: {
       ...(options.dataDir ? { 'database.dataDir': options.dataDir } : {}),
+      ...(options.calendarOverrides ? { 'schedule.calendarOverrides': options.calendarOverrides } : {}),
       'database.openRetryInitialMs': 50,
       'database.openRetryMaxMs': 250,
       'ami.port': options.pbx.ami.port,
@@ -59,7 +68,10 @@ export async function startTestService(options: TestServiceOptions): Promise<Tes
       'rings.decisionGraceMs': 200,
     },
   });
-  const service = await startService(config, { logger: createLogger(process.env.DUTY_TEST_LOG ?? 'silent') });
+  const service = await startService(config, {
+    logger: options.logger ?? createLogger(process.env.DUTY_TEST_LOG ?? 'silent'),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   const get = async <T>(path: string): Promise<Reply<T>> => {
     const res = await service.http.inject({ method: 'GET', url: path });
     return { status: res.statusCode, body: res.json<T>() };

@@ -12,7 +12,7 @@ import { readRepoFile } from './schedule-test-data.js';
 
 const clockAt = (iso: string): Clock => ({ now: () => new Date(iso), schedule: () => () => undefined });
 
-describe('holiday calendar warnings of the service (/healthz, log)', () => {
+describe('holiday calendar warnings the service reports (see test/db/service-calendar-warning.test.ts for /healthz and the log)', () => {
   let dir: string;
   let warnings: CalendarWarnings | undefined;
   beforeEach(async () => {

@@ -161,7 +161,7 @@ describe('the missing-year warning', () => {
 
   it('stays quiet until October 31 in Shanghai, warns from November 1 while 2027 is not loaded', () => {
     expect(missingYearWarning(baselineCalendar, shanghai('2026-10-31 23:59'))).toBeNull();
-    expect(missingYearWarning(baselineCalendar, shanghai('2026-11-01 00:00'))).toMatch(/^holiday calendar for 2027 is not loaded yet: .*duty-hotline calendar import FILE/);
+    expect(missingYearWarning(baselineCalendar, shanghai('2026-11-01 00:00'))).toMatch(/^holiday calendar for 2027 is not loaded yet: from 2027-01-01 the dialplan has no rules and routes every call to the bureau line; .*duty-hotline calendar import FILE/);
     expect(missingYearWarning(baselineCalendar, shanghai('2026-12-31 23:59'))).toMatch(/2027/);
   });
 
@@ -170,7 +170,7 @@ describe('the missing-year warning', () => {
   });
 
   it('warns about the current year when it is not loaded at all', () => {
-    expect(missingYearWarning(baselineCalendar, shanghai('2027-01-01 00:00'))).toMatch(/^holiday calendar for 2027 is not loaded: /);
+    expect(missingYearWarning(baselineCalendar, shanghai('2027-01-01 00:00'))).toMatch(/^holiday calendar for 2027 is not loaded: the dialplan has no rules for 2027 and routes every call to the bureau line; /);
     expect(missingYearWarning(with2027, shanghai('2027-06-01 00:00'))).toBeNull();
     expect(missingYearWarning(with2027, shanghai('2027-11-01 00:00'))).toMatch(/for 2028/);
   });

@@ -114,17 +114,23 @@ describe('WriteQueue', () => {
     expect((await calls.list({ limit: 10, offset: 0 }))[0]).toMatchObject({ ringCount: 4, outcome: 'absence' });
   });
 
-  it('never coalesces discipline records', async () => {
+  it('coalesces a pending discipline record of one call and type (the latest, completed evidence wins); other types stay', async () => {
     const { discipline, queue } = setup();
     const gate = deferred();
     discipline.before = () => gate.promise;
-    queue.recordDiscipline(disciplineInput('d', { type: 'absence' }));
-    queue.recordDiscipline(disciplineInput('d', { type: 'mistake' }));
-    queue.recordDiscipline(disciplineInput('d', { type: 'absence' }));
-    expect(queue.stats().pending).toBe(3);
+    const decided = disciplineInput('d', { type: 'absence' });
+    const completed = { ...decided, evidence: [...decided.evidence, { at: '2026-03-02T08:00:30.000Z', what: 'call ended' }] };
+    queue.recordDiscipline(disciplineInput('d', { type: 'mistake' })); // in flight, held
+    await vi.waitFor(() => expect(discipline.attempts).toHaveLength(1));
+    queue.recordDiscipline(decided);
+    queue.recordDiscipline(completed);
+    expect(queue.stats()).toMatchObject({ pending: 2, coalesced: 1 });
     gate.resolve();
     await queue.onIdle();
-    expect(discipline.attempts.map((a) => a.type)).toEqual(['absence', 'mistake', 'absence']);
+    expect(discipline.attempts.map((a) => [a.type, a.evidence.length])).toEqual([
+      ['mistake', 2],
+      ['absence', 3],
+    ]);
     expect(discipline.size).toBe(2);
   });
 

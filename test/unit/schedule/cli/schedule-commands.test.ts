@@ -167,6 +167,22 @@ describe('calendar import', () => {
   });
 });
 
+describe('the November warning on the command line', () => {
+  it('from November 1 (Shanghai) every schedule command warns on stderr while next year is missing, until it is imported', async () => {
+    const october = await cli(['route', '--at', '2026-10-10T09:00'], {}, new Date('2026-10-31T15:59:00Z'));
+    expect(october.err).toBe('');
+
+    const november = new Date('2026-10-31T16:00:00Z');
+    for (const args of [['route', '--at', '2026-10-10T09:00'], ['dialplan', 'render']]) {
+      const { err } = await cli(args, {}, november);
+      expect(err).toMatch(/^warning: holiday calendar for 2027 is not loaded yet: .*duty-hotline calendar import FILE/);
+    }
+
+    await cli(['calendar', 'import', CALENDAR_2027], {}, november);
+    expect((await cli(['route', '--at', '2026-10-10T09:00'], {}, november)).err).toBe('');
+  });
+});
+
 describe('the duty-hotline command line', () => {
   const run = (args: string[]) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
