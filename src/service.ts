@@ -32,6 +32,9 @@ import { SpillStore } from './store/spill-store.js';
 import { requeueSpilledWrites, spillUnwritten, type RequeuedSpills } from './store/spilled-writes.js';
 import { WriteQueue } from './store/write-queue.js';
 
+/** How long after a hang-up of a call it does not follow the service asks the PBX which calls are live. */
+const UNFOLLOWED_SWEEP_DELAY_MS = 250;
+
 export interface RunningService {
   http: FastifyInstance;
   /** Where the API listens, e.g. http://127.0.0.1:8080 */
@@ -86,7 +89,9 @@ export async function startService(config: Config, { logger, clock: localClock =
   const schedule = await loadSchedule(config, scheduleLog);
   const roles = endpointRoles(config.endpoints, schedule);
   for (const conflict of roles.conflicts) scheduleLog.warn(conflict, 'endpoint role differs between the config (endpoints) and the schedule file; the schedule wins');
-  const translator = new AmiTranslator(roles.roleOf, () => clock.now());
+  // A call up before this service was listening is not followed; when one of its channels hangs
+  // up, the PBX is asked again which calls are live, so its stored row is closed once it is gone.
+  const translator = new AmiTranslator(roles.roleOf, () => clock.now(), () => sweepSoon());
 
   const ami = new AmiClient({
     host: config.ami.host,
@@ -127,11 +132,21 @@ export async function startService(config: Config, { logger, clock: localClock =
       callsLog.warn({ err }, 'could not close calls an earlier run left unfinished; the next AMI connection tries again');
     }
   };
-  ami.on('connected', () => {
-    void reconcile(ami, translator, tracker, amiLog).then((live) => {
+  const reconcileAndSweep = () =>
+    reconcile(ami, translator, tracker, amiLog).then((live) => {
       if (live) sweeps = sweeps.then(() => closeUnfinished(live));
     });
-  });
+  ami.on('connected', () => void reconcileAndSweep());
+  let sweepTimer: NodeJS.Timeout | undefined;
+  const sweepSoon = () => {
+    if (sweepTimer || stopping) return;
+    // A call's channels hang up together: one listing for all of them.
+    sweepTimer = setTimeout(() => {
+      sweepTimer = undefined;
+      if (ami.state === 'connected') void reconcileAndSweep();
+    }, UNFOLLOWED_SWEEP_DELAY_MS);
+    sweepTimer.unref();
+  };
 
   // From November on: next year's holiday calendar not imported yet (/healthz warnings, and the log).
   const calendarWarnings = await startCalendarWarnings(config, localClock, scheduleLog, schedule?.timezone);
@@ -160,6 +175,7 @@ export async function startService(config: Config, { logger, clock: localClock =
 
   const stop = ({ drainTimeoutMs = 10_000 }: { drainTimeoutMs?: number } = {}) =>
     (stopping ??= (async () => {
+      clearTimeout(sweepTimer);
       calendarWarnings.stop();
       await http.close();
       await ami.stop();

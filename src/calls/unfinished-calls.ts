@@ -9,8 +9,9 @@
  * call went after the service stopped listening is unknown.
  *
  * Calls still live in the PBX but unknown to this process are left as they are: the tracker did
- * not see them start, so nothing here can follow them; once they are gone, the sweep of a later
- * AMI reconnection (or of the next restart) closes them.
+ * not see them start, and a partial view would overwrite what was stored, so nothing follows them
+ * (src/pbx/ami-translator.ts). A hang-up of one of their channels makes the service ask the PBX
+ * again (CoreShowChannels) and sweep: once the call is gone, its row is closed.
  *
  * The closing snapshots go through the write queue (saveCall) like every other write, so a
  * database outage delays them and a shutdown spills them; nothing is lost.

@@ -5,6 +5,11 @@
  * A call is every channel sharing a Linkedid; its first channel (Uniqueid = Linkedid)
  * is the caller. A dialled leg is known from DialBegin; its endpoint's role (desk,
  * fallback, bureau) comes from configuration.
+ *
+ * Only calls whose caller channel it saw appear are followed. A call already up when the service
+ * started is not: a partial view of it (no caller, a late start) would overwrite what the earlier
+ * run stored. Its hang-ups are reported instead (onUnfollowedHangup), so that the service can
+ * close the stored call once the PBX no longer has it (src/calls/unfinished-calls.ts).
  */
 import type { CallEvent, LegRef, LegRole } from '../core/call-events.js';
 
@@ -30,6 +35,8 @@ export class AmiTranslator {
   constructor(
     private readonly roleOf: (endpoint: string) => LegRole,
     private readonly now: () => Date = () => new Date(),
+    /** A channel of a call this translator does not follow hung up (Linkedid given). */
+    private readonly onUnfollowedHangup: (callId: string) => void = () => {},
   ) {}
 
   /** Calls with at least one live channel. */
@@ -74,6 +81,7 @@ export class AmiTranslator {
     const callId = msg.get('Linkedid') ?? uniqueId;
     if (!uniqueId || !callId || this.channels.has(uniqueId)) return [];
     const isCaller = uniqueId === callId;
+    if (!isCaller && !this.callChannels.has(callId)) return []; // a call not followed
     this.track(uniqueId, { callId, isCaller, leg: null, ringing: false, answered: false });
     if (!isCaller) return [];
     return [
@@ -91,7 +99,7 @@ export class AmiTranslator {
   private dialBegin(msg: AmiFields): CallEvent[] {
     const destId = msg.get('DestUniqueid');
     const callId = msg.get('DestLinkedid') ?? msg.get('Linkedid');
-    if (!destId || !callId) return [];
+    if (!destId || !callId || !this.callChannels.has(callId)) return [];
     const endpoint = endpointOf(msg.get('DestChannel'), msg.get('DialString'));
     const leg: LegRef = { legId: destId, endpoint, role: this.roleOf(endpoint) };
     const channel = this.channels.get(destId) ?? this.track(destId, { callId, isCaller: false, leg: null, ringing: false, answered: false });
@@ -164,7 +172,11 @@ export class AmiTranslator {
   private hangup(msg: AmiFields): CallEvent[] {
     const uniqueId = msg.get('Uniqueid');
     const channel = uniqueId ? this.channels.get(uniqueId) : undefined;
-    if (!uniqueId || !channel) return [];
+    if (!uniqueId || !channel) {
+      const callId = msg.get('Linkedid');
+      if (callId && !this.callChannels.has(callId)) this.onUnfollowedHangup(callId);
+      return [];
+    }
     this.channels.delete(uniqueId);
     const at = this.timeOf(msg);
     const events: CallEvent[] = [];

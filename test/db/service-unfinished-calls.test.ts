@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { END_NOT_OBSERVED } from '../../src/calls/unfinished-calls.js';
 import type { DatabaseKind } from '../../src/store/database.js';
 import { createPgTestDatabase, createTempDir, DB_KINDS, pgServer, pgUrl } from '../support/db.js';
-import { firstPart, recordedCall, startFakePbx, type FakePbx } from '../support/fake-pbx.js';
+import { firstPart, recordedCall, startFakePbx, type FakePbx, type RecordedCall } from '../support/fake-pbx.js';
 import { eventually } from '../support/poll.js';
 import { startTestService, type CallJson, type TestServiceOptions } from '../support/service-harness.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
@@ -103,6 +103,59 @@ describe.each(DB_KINDS)('calls left unfinished by a stopped service (%s)', (kind
       expect(await second.recordsFor(call.pbxCallId), call.name).toEqual([]);
     }
     expect((await second.get<{ items: CallJson[] }>('/calls?outcome=interrupted')).body.items.map((c) => c.pbxCallId)).toEqual([undecided.pbxCallId]);
+  });
+});
+
+/** The events of a recorded call from the first one `start` matches on (the call's later part). */
+function rest(call: RecordedCall, start: (event: string) => boolean): string {
+  const events = call.wire.split('\r\n\r\n').filter((e) => e.trim() !== '');
+  return `${events.slice(events.findIndex(start)).join('\r\n\r\n')}\r\n\r\n`;
+}
+
+describe('a call live across a restart (PostgreSQL)', () => {
+  it('is not overwritten by what the next service sees of it (a new leg dialled), and is closed once the PBX no longer has it', async () => {
+    const database = await sharedDatabase('postgres');
+    const spillDir = await createTempDir('dh-spill-');
+    defer(() => spillDir.rm());
+    const busy = recordedCall('busy');
+    const beforeRestart = firstPart(busy, isEvent('DialEnd'));
+
+    const pbx1 = await fakePbx();
+    const first = await started(startTestService({ pbx: pbx1, spillDir: spillDir.path, ...database }));
+    await eventually('the first service open and connected', () => first.service.database.status().state === 'open' && first.service.ami.state === 'connected');
+    pbx1.play(beforeRestart);
+    const [stored] = await eventually('the call stored while live', async () => {
+      const rows = await first.callsFor(busy.pbxCallId);
+      return rows.length === 1 && first.service.writes.stats().pending === 0 ? rows : false;
+    });
+    expect(stored).toMatchObject({ callerNumber: '13909830693', deskEndpoint: 'desk', endedAt: null });
+    await first.service.stop();
+
+    const pbx2 = await fakePbx();
+    pbx2.live.add(busy.pbxCallId);
+    const second = await started(startTestService({ pbx: pbx2, spillDir: spillDir.path, ...database }));
+    await eventually('the second service open and connected', () => second.service.database.status().state === 'open' && second.service.ami.state === 'connected');
+    await eventually('the first sweep done', () => second.service.writes.stats().pending === 0);
+
+    // The call goes on: the PBX dials the leader (a leg the second service sees begin and end),
+    // then the desk reports busy and everyone hangs up.
+    const dialBegin = beforeRestart.wire.split('\r\n\r\n').find(isEvent('DialBegin'))!;
+    const leaderLeg = dialBegin.replace('DestUniqueid: 1795425983.5', 'DestUniqueid: 1795425983.9').replace('PJSIP/desk-00000005', 'PJSIP/leader-00000009').replace('DialString: desk', 'DialString: leader');
+    const newChannel: Array<[string, string]> = [['Event', 'Newchannel'], ['Channel', 'PJSIP/leader-00000009'], ['Uniqueid', '1795425983.9'], ['Linkedid', busy.pbxCallId], ['Timestamp', '1795425983.186000']];
+    for (const session of pbx2.ami.sessions) session.sendEvent(newChannel);
+    for (const session of pbx2.ami.sessions) session.write(`${leaderLeg}\r\n\r\n`);
+    const leaderGone: Array<[string, string]> = [['Event', 'Hangup'], ['Channel', 'PJSIP/leader-00000009'], ['Uniqueid', '1795425983.9'], ['Linkedid', busy.pbxCallId], ['Timestamp', '1795425983.187000'], ['Cause-txt', 'Unknown']];
+    for (const session of pbx2.ami.sessions) session.sendEvent(leaderGone);
+    pbx2.live.delete(busy.pbxCallId);
+    for (const session of pbx2.ami.sessions) session.write(rest(busy, isEvent('DialEnd')));
+
+    const closed = await eventually('the call closed', async () => {
+      const [row] = await second.callsFor(busy.pbxCallId);
+      return row?.endedAt && second.service.writes.stats().pending === 0 ? row : undefined;
+    });
+    expect(closed).toEqual({ ...stored, updatedAt: closed.updatedAt, endedAt: closed.endedAt, outcome: 'interrupted', timeline: [...stored!.timeline, { at: closed.endedAt, what: END_NOT_OBSERVED }] });
+    expect(second.service.tracker.activeCalls).toBe(0);
+    expect(await second.callsFor(busy.pbxCallId)).toHaveLength(1);
   });
 });
 

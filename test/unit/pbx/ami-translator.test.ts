@@ -19,6 +19,23 @@ describe('AMI translation', () => {
     expect(offered).toEqual({ kind: 'CallOffered', callId: caller.Linkedid, at: new Date(1764000000250), callerNumber: '13800000000', callerName: null, dialed: '1000' });
   });
 
+  it('does not follow a call whose caller channel it never saw (up before it listened), and reports its hang-ups', () => {
+    const unfollowed: string[] = [];
+    const t = new AmiTranslator(roleOf, undefined, (callId) => unfollowed.push(callId));
+    const events = feed(
+      t,
+      { Event: 'Newchannel', Uniqueid: desk.DestUniqueid, Linkedid: caller.Linkedid, Channel: desk.DestChannel, Timestamp: '1764000000.1' },
+      { Event: 'DialBegin', ...caller, ...desk, DialString: 'desk', Timestamp: '1764000000.1' },
+      { Event: 'DialState', ...caller, ...desk, DialStatus: 'RINGING', Timestamp: '1764000000.2' },
+      { Event: 'DialEnd', ...caller, ...desk, DialStatus: 'ANSWER', Timestamp: '1764000006.0' },
+      { Event: 'Hangup', Uniqueid: desk.DestUniqueid, Linkedid: caller.Linkedid, Timestamp: '1764000010.0' },
+      { Event: 'Hangup', ...caller, Timestamp: '1764000010.1' },
+    );
+    expect(events).toEqual([]);
+    expect(t.openCalls).toBe(0);
+    expect(unfollowed).toEqual([caller.Linkedid, caller.Linkedid]);
+  });
+
   it('follows a desk leg from dial to answer, once each, and ends the call with the last channel', () => {
     const t = new AmiTranslator(roleOf);
     const events = feed(
