@@ -108,6 +108,7 @@ await queue.onIdle();
 const writeMs = ms(t);
 const stats = queue.stats();
 const rows = await db.prisma.callLogEntry.count();
+const recordRows = await db.prisma.disciplineRecord.count();
 await queue.close({ drainTimeoutMs: 1000 });
 await db.close();
 if (!values['database-url']) {
@@ -120,7 +121,7 @@ if (!values['database-url']) {
 // --- report
 const total = parseMs + trackMs + writeMs;
 const pct = (x: number) => `${((100 * x) / total).toFixed(1)}%`;
-console.log(`domain events: ${domainEvents}; call saves: ${saves.length}; discipline records: ${records.length}; statements: ${stats.written} (${stats.coalesced} saves coalesced); rows: ${rows}; write retries: ${stats.retries}`);
+console.log(`domain events: ${domainEvents}; call saves: ${saves.length}; discipline writes: ${records.length} (an absence twice: decided, then completed at the call's end); statements: ${stats.written} (${stats.coalesced} writes coalesced); rows: ${rows} calls, ${recordRows} discipline records; write retries: ${stats.retries}`);
 console.table({
   parse: { ms: parseMs.toFixed(0), share: pct(parseMs), 'events/s': Math.round(stream.events / (parseMs / 1000)) },
   track: { ms: trackMs.toFixed(0), share: pct(trackMs), 'events/s': Math.round(stream.events / (trackMs / 1000)) },
