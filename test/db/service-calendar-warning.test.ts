@@ -10,6 +10,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { systemClock, type Clock } from '../../src/clock.js';
+import { PbxClock } from '../../src/pbx/pbx-clock.js';
 import { parseCalendarImport } from '../../src/schedule/calendar-import.js';
 import { fileCalendarOverrideStore } from '../../src/schedule/calendar-override-store.js';
 import { useCleanups } from '../support/cleanups.js';
@@ -19,13 +20,11 @@ import { startTestService } from '../support/service-harness.js';
 
 const { defer } = useCleanups();
 
-/** The system clock moved to `iso` (it runs on from there). */
+/** The system clock moved to `iso` (it runs on from there): an offset clock, as PbxClock keeps one. */
 function clockFrom(iso: string): Clock {
-  const offsetMs = Date.parse(iso) - Date.now();
-  return {
-    now: () => new Date(Date.now() + offsetMs),
-    schedule: (at, fn) => systemClock.schedule(new Date(at.getTime() - offsetMs), fn),
-  };
+  const clock = new PbxClock(systemClock);
+  clock.observe(new Date(iso));
+  return clock;
 }
 
 const WARNING_2027 = /^holiday calendar for 2027 is not loaded yet: from 2027-01-01 the dialplan has no rules and routes every call to the bureau line; .*duty-hotline calendar import FILE/;

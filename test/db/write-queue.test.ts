@@ -6,6 +6,7 @@ import { PrismaDisciplineStore } from '../../src/discipline/prisma-discipline-st
 import { openDatabase, type Database } from '../../src/store/database.js';
 import { WriteQueue } from '../../src/store/write-queue.js';
 import { createPgTestDatabase, DB_KINDS, pgServer, pgUrl, testLogger, truncateAll, useTestDatabase, type PgTestDatabase } from '../support/db.js';
+import { eventually } from '../support/poll.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { disciplineInput, snapshot } from './store-contract.js';
 
@@ -19,14 +20,6 @@ function callVersions(id: string, minute: number): CallSnapshot[] {
     snapshot(id, { offeredAt, outcome: 'in-progress', ringCount: 2 }),
     snapshot(id, { offeredAt, outcome: 'absence', ringCount: 3, endedAt: new Date(offeredAt.getTime() + 16_000) }),
   ];
-}
-
-async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 describe.each(DB_KINDS)('WriteQueue on %s', (kind) => {
@@ -99,11 +92,11 @@ describe('WriteQueue while PostgreSQL is unreachable', () => {
       for (const s of callVersions(`out-${i}`, i)) save(s);
       if (i % 4 === 0) queue.recordDiscipline(disciplineInput(`out-${i}`));
     }
-    await until(() => queue.stats().written > 0, 10_000, 'the first writes');
+    await eventually('the first writes', () => queue.stats().written > 0, 10_000);
     expect(queue.stats().pending).toBeGreaterThan(0);
     proxy.cut();
 
-    await until(() => queue.stats().failing, 10_000, 'failing');
+    await eventually('failing', () => queue.stats().failing, 10_000);
     // More calls while the database is down.
     for (let i = 40; i < 60; i++) {
       for (const s of callVersions(`out-${i}`, i)) save(s);
@@ -154,7 +147,7 @@ describe('WriteQueue while PostgreSQL is unreachable', () => {
     try {
       queue.saveCall(snapshot('stuck-1'));
       queue.recordDiscipline(disciplineInput('stuck-1'));
-      await until(() => queue.stats().failing, 10_000, 'failing');
+      await eventually('failing', () => queue.stats().failing, 10_000);
       const closed = await queue.close({ drainTimeoutMs: 300 });
       expect(closed.drained).toBe(false);
       expect(closed.unwritten.calls.map((c) => c.pbxCallId)).toEqual(['stuck-1']);

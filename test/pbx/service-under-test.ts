@@ -5,13 +5,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CallRecord } from '../../src/calls/call-record.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import type { DisciplineRecord } from '../../src/discipline/discipline-record.js';
 import type { HealthReport } from '../../src/http/health-routes.js';
 import { createLogger } from '../../src/logger.js';
 import { startService, type RunningService } from '../../src/service.js';
 import { createPgTestDatabase } from '../support/db.js';
+import type { CallJson, RecordJson } from '../support/http.js';
+import { eventually } from '../support/poll.js';
 import { pbxSettings } from './sandbox.js';
 
 export type DatabaseKind = 'postgres' | 'pglite';
@@ -20,9 +20,7 @@ export type DatabaseKind = 'postgres' | 'pglite';
 export const TEST_RINGS = { threshold: 3, onMs: 200, offMs: 800 } as const;
 export const RING_MS = TEST_RINGS.onMs + TEST_RINGS.offMs;
 
-type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
-export type CallJson = Json<CallRecord>;
-export type RecordJson = Json<DisciplineRecord>;
+export type { CallJson, RecordJson };
 
 /** The record's evidence runs to the end of the call (completed when the call ended). */
 export const evidenceComplete = (r: RecordJson) => r.evidence.at(-1)?.what.startsWith('call ended') === true;
@@ -73,15 +71,6 @@ export async function startServiceUnderTest(kind: DatabaseKind): Promise<Service
     if (res.statusCode >= 400 && path !== '/healthz') throw new Error(`GET ${path} → ${res.statusCode}: ${res.body}`);
     return res.json<T>();
   };
-  const poll = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> => {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const found = await probe();
-      if (found !== undefined) return found;
-      if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
   const recordsFor = async (pbxCallId: string) =>
     (await get<{ items: RecordJson[] }>('/discipline-records?limit=1000')).items.filter((r) => r.pbxCallId === pbxCallId);
 
@@ -90,13 +79,13 @@ export async function startServiceUnderTest(kind: DatabaseKind): Promise<Service
     get,
     recordsFor,
     waitForCall: (callerNumber, done, timeoutMs = 30_000) =>
-      poll(
+      eventually(
         `a call from ${callerNumber}`,
         async () => (await get<{ items: CallJson[] }>('/calls?limit=1000')).items.find((c) => c.callerNumber === callerNumber && done(c)),
         timeoutMs,
       ),
     waitForRecord: (pbxCallId, done = () => true, timeoutMs = 30_000) =>
-      poll(`a discipline record for ${pbxCallId}`, async () => (await recordsFor(pbxCallId)).find(done), timeoutMs),
+      eventually(`a discipline record for ${pbxCallId}`, async () => (await recordsFor(pbxCallId)).find(done), timeoutMs),
     health: () => get<HealthReport>('/healthz'),
     async stop() {
       await service.stop();

@@ -1,7 +1,14 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { app, type AppDeps } from '../../src/http/app.js';
+import type { CallRecord } from '../../src/calls/call-record.js';
+import type { DisciplineRecord } from '../../src/discipline/discipline-record.js';
 import type { HealthReport } from '../../src/http/health-routes.js';
 import { serverOptions } from '../../src/http/server-options.js';
+
+/** A record as the API sends it: dates become ISO strings. */
+type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+export type CallJson = Json<CallRecord>;
+export type RecordJson = Json<DisciplineRecord>;
 
 export const healthyReport: HealthReport = {
   status: 'ok',

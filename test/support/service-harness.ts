@@ -4,14 +4,13 @@
  * directory, fast retries and the short ring cadence the captures were recorded with.
  */
 import type { Logger } from 'pino';
-import type { CallRecord } from '../../src/calls/call-record.js';
 import type { Clock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import type { DisciplineRecord } from '../../src/discipline/discipline-record.js';
 import type { HealthReport } from '../../src/http/health-routes.js';
 import { createLogger } from '../../src/logger.js';
 import { startService, type RunningService } from '../../src/service.js';
 import type { FakePbx } from './fake-pbx.js';
+import type { CallJson, RecordJson } from './http.js';
 
 export interface TestServiceOptions {
   pbx: FakePbx;
@@ -32,9 +31,7 @@ export interface Reply<T> {
   body: T;
 }
 
-type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
-export type CallJson = Json<CallRecord>;
-export type RecordJson = Json<DisciplineRecord>;
+export type { CallJson, RecordJson };
 export interface ErrorJson {
   error: string;
   message: string;
