@@ -6,11 +6,14 @@ export const CALL_OUTCOMES = [
   'abandoned', // the caller hung up before the N-th ring: not an absence
   'busy', // the desk answered busy (486)
   'unreachable', // the desk could not be reached (unregistered, congestion)
-  'unanswered', // the PBX gave up on the desk before N rings (dialplan timeout shorter than N rings)
-  'bureau', // routed to the confidential bureau line (after hours)
-  'no-desk', // the call ended without any desk being dialled
-  // The service stopped (or crashed) while the call was live and undecided, and the call was gone
-  // when it came back: how it went is unknown, so no absence is recorded (src/calls/unfinished-calls.ts).
+  'unanswered', // the desk rang, and the PBX gave up on it before N rings (dialplan timeout shorter than N rings)
+  'not-responding', // the desk phone never signalled ringing (registered, but its SIP answered nothing) until the PBX gave up
+  'bureau', // answered by the confidential bureau line (after hours, or at the end of the fallback chain)
+  'no-one-reachable', // no desk was dialled, and no phone the PBX tried took the call (busy, unreachable, unanswered); the caller did not hang up
+  'no-desk', // the call ended without any phone being dialled
+  // How the call went is unknown, so no absence is recorded: the service stopped (or crashed) while
+  // the call was live and undecided, and the call was gone when it came back (src/calls/unfinished-calls.ts);
+  // or the PBX failed (AMI connection lost, no answer to a ping) before the call was decided.
   'interrupted',
 ] as const;
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
@@ -35,6 +38,11 @@ export interface CallSnapshot {
   ringCount: number | null;
   endedAt: Date | null;
   outcome: CallOutcome;
+  /**
+   * An alarm: the call ended with no phone answering it while the caller was still on the line
+   * (every phone tried was busy, unreachable or gave up). Whatever the outcome says of the desk.
+   */
+  reachedNobody: boolean;
   timeline: TimelineEntry[];
 }
 
@@ -53,6 +61,7 @@ export interface CallQuery {
   from?: Date; // offeredAt >= from
   to?: Date; // offeredAt < to
   outcome?: CallOutcome;
+  reachedNobody?: boolean;
   limit: number;
   offset: number;
 }

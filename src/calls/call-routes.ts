@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { notFound } from '../http/errors.js';
 import { withIsoDates } from '../http/json.js';
-import { parseRange } from '../http/range.js';
+import { parsePage, parseRange } from '../http/range.js';
 import { DateTime, ErrorBody, Nullable, RangeQuery, TimelineEntry } from '../http/schemas.js';
 import { CALL_OUTCOMES } from './call-record.js';
 import type { CallStore } from './call-store.js';
@@ -22,6 +22,7 @@ const Call = Type.Object({
   ringCount: Nullable(Type.Integer()),
   endedAt: Nullable(DateTime),
   outcome: Type.Enum([...CALL_OUTCOMES]),
+  reachedNobody: Type.Boolean({ description: 'no phone answered while the caller was on the line: an alarm' }),
   content: Nullable(Type.String()),
   handling: Nullable(Type.String()),
   timeline: Type.Array(TimelineEntry),
@@ -35,13 +36,16 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ calls: CallStore }> = async
     {
       schema: {
         summary: 'Call-log entries (值班记录), newest first',
-        querystring: Type.Object({ ...RangeQuery, outcome: Type.Optional(Type.Enum([...CALL_OUTCOMES])) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { ...RangeQuery, outcome: Type.Optional(Type.Enum([...CALL_OUTCOMES])), reachedNobody: Type.Optional(Type.Boolean()) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ items: Type.Array(Call) }), 400: ErrorBody, 503: ErrorBody },
       },
     },
     async (request) => {
-      const { limit, offset, outcome } = request.query;
-      const items = await calls.list({ ...parseRange(request.query), ...(outcome && { outcome }), limit, offset });
+      const { outcome, reachedNobody } = request.query;
+      const items = await calls.list({ ...parseRange(request.query), ...(outcome && { outcome }), ...(reachedNobody !== undefined && { reachedNobody }), ...parsePage(request.query) });
       return { items: items.map(withIsoDates) };
     },
   );

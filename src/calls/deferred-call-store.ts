@@ -1,26 +1,28 @@
 import type { CallQuery, CallRecord, CallSnapshot } from './call-record.js';
 import type { CallStore } from './call-store.js';
+import { unavailableOnConnectionLoss } from '../store/database-unavailable-error.js';
 
 /**
  * A CallStore that forwards to the store of the database once it is open. `current` throws
  * (DatabaseUnavailableError) until then; the methods are async so that becomes a rejection.
+ * A connection lost later is DatabaseUnavailableError too (the API's 503), not a driver error.
  */
 export class DeferredCallStore implements CallStore {
   constructor(private readonly current: () => CallStore) {}
 
   async save(snapshot: CallSnapshot): Promise<CallRecord> {
-    return this.current().save(snapshot);
+    return unavailableOnConnectionLoss(() => this.current().save(snapshot));
   }
 
   async get(id: string): Promise<CallRecord | null> {
-    return this.current().get(id);
+    return unavailableOnConnectionLoss(() => this.current().get(id));
   }
 
   async list(query: CallQuery): Promise<CallRecord[]> {
-    return this.current().list(query);
+    return unavailableOnConnectionLoss(() => this.current().list(query));
   }
 
   async listOpen(): Promise<CallRecord[]> {
-    return this.current().listOpen();
+    return unavailableOnConnectionLoss(() => this.current().listOpen());
   }
 }

@@ -37,7 +37,8 @@ export class MemoryCallStore implements CallStore {
         (r) =>
           (!query.from || r.offeredAt.getTime() >= query.from.getTime()) &&
           (!query.to || r.offeredAt.getTime() < query.to.getTime()) &&
-          (!query.outcome || r.outcome === query.outcome),
+          (!query.outcome || r.outcome === query.outcome) &&
+          (query.reachedNobody === undefined || r.reachedNobody === query.reachedNobody),
       )
       .sort((a, b) => b.offeredAt.getTime() - a.offeredAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
       .slice(query.offset, query.offset + query.limit)

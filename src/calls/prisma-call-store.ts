@@ -34,6 +34,7 @@ export class PrismaCallStore implements CallStore {
       where: {
         ...(query.from || query.to ? { offeredAt: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lt: query.to } : {}) } } : {}),
         ...(query.outcome ? { outcome: query.outcome } : {}),
+        ...(query.reachedNobody !== undefined ? { reachedNobody: query.reachedNobody } : {}),
       },
       // id breaks ties so that pages are stable.
       orderBy: [{ offeredAt: 'desc' }, { id: 'desc' }],
@@ -67,6 +68,7 @@ function snapshotColumns(s: CallSnapshot) {
     ringCount: s.ringCount,
     endedAt: s.endedAt,
     outcome: s.outcome,
+    reachedNobody: s.reachedNobody,
     timeline: timelineToJson(s.timeline),
   };
 }
@@ -86,6 +88,7 @@ function toCallRecord(row: CallLogEntryRow): CallRecord {
     ringCount: row.ringCount,
     endedAt: row.endedAt,
     outcome: asOutcome(row.outcome),
+    reachedNobody: row.reachedNobody,
     timeline: timelineFromJson(row.timeline),
     callerUnit: row.callerUnit,
     content: row.content,

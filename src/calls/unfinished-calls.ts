@@ -42,6 +42,7 @@ export function closeUnobserved(call: CallSnapshot, at: Date): CallSnapshot {
     ringCount: call.ringCount,
     endedAt: at,
     outcome: call.outcome === 'in-progress' ? 'interrupted' : call.outcome,
+    reachedNobody: call.reachedNobody,
     // Kept in time order like the rules keep it (a stable sort: equal times stay as they were).
     timeline: [...call.timeline.map((e) => ({ at: e.at, what: e.what })), entry].sort((a, b) => a.at.localeCompare(b.at)),
   };

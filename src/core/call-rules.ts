@@ -8,7 +8,13 @@
  * - absence      the desk rang N rings without answer (离岗), decided at that moment, whatever happens next;
  *                the record is made then, and its evidence completed when the call ends (how it ended)
  * - abandoned    the caller hung up before the N-th ring was over: not an absence
- * - busy / unreachable / unanswered (the PBX gave up before N rings) / bureau / no-desk
+ * - busy / unreachable / unanswered (the desk rang; the PBX gave up before N rings) /
+ *   not-responding (the desk never signalled ringing) / bureau / no-one-reachable / no-desk
+ * - interrupted  the PBX failed (PbxLost) before the call was decided: rings are counted only up to
+ *                the last moment the PBX vouched for, so no absence is decided for rings nobody saw
+ *
+ * Separately from the outcome, a call that ended with nobody answering while the caller was still
+ * on the line has reachedNobody set: an alarm (an 'unreached' effect), whatever happened at the desk.
  */
 import type { CallEvent, LegRef } from './call-events.js';
 import type { CallOutcome, CallSnapshot, TimelineEntry } from '../calls/call-record.js';
@@ -21,13 +27,39 @@ export interface WakeEvent {
   callId: string;
   at: Date;
 }
-export type CoreEvent = CallEvent | WakeEvent;
+/**
+ * The PBX can no longer be heard (AMI connection lost, or it did not answer a ping at a deadline).
+ * `at` is the last moment the PBX vouched for: the time of the last event it sent. Nothing after
+ * it is known, so the call ends here.
+ */
+export interface PbxLostEvent {
+  kind: 'PbxLost';
+  callId: string;
+  at: Date;
+  reason: string;
+}
+export type CoreEvent = CallEvent | WakeEvent | PbxLostEvent;
+
+/** A phone the PBX tried for this call, and how that went. */
+export interface LegAttempt {
+  legId: string;
+  endpoint: string;
+  role: LegRef['role'];
+  /** 'dialled' while it is being tried; 'ringing'; then how it ended. */
+  result: 'dialled' | 'ringing' | 'answered' | 'busy' | 'unreachable' | 'no answer' | 'no response';
+  /** The PBX's reason for 'unreachable' (CHANUNAVAIL, CONGESTION). */
+  reason?: string;
+}
 
 export interface CallState {
   call: CallSnapshot;
   deskLegId: string | null;
   /** The absence recorded for this call, if any (its evidence is completed when the call ends). */
   absence: DisciplineInput | null;
+  /** Every phone the PBX tried, in order. */
+  attempts: LegAttempt[];
+  /** The caller hung up (SIP BYE or CANCEL), as opposed to the PBX ending the call. */
+  callerHungUp: boolean;
   ended: boolean;
 }
 
@@ -36,6 +68,8 @@ export type Effect =
   /** A discipline record; `completed`: the same record again, its evidence now running to the call's end. */
   | { kind: 'record'; record: DisciplineInput; completed?: true }
   | { kind: 'wake'; callId: string; at: Date }
+  /** The call ended with the caller on the line and no phone answering: an alarm. */
+  | { kind: 'unreached'; call: CallSnapshot; attempts: LegAttempt[] }
   | { kind: 'closed'; callId: string };
 
 export interface RulesContext {
@@ -64,10 +98,13 @@ export function newCallState(callId: string, at: Date): CallState {
       ringCount: null,
       endedAt: null,
       outcome: 'in-progress',
+      reachedNobody: false,
       timeline: [],
     },
     deskLegId: null,
     absence: null,
+    attempts: [],
+    callerHungUp: false,
     ended: false,
   };
 }
@@ -94,6 +131,8 @@ function apply(state: CallState, event: CoreEvent, ctx: RulesContext, effects: E
   switch (event.kind) {
     case 'Wake':
       return state;
+    case 'PbxLost':
+      return pbxLost(state, event, effects);
     case 'CallOffered':
       return withCall(state, {
         callerNumber: event.callerNumber,
@@ -102,21 +141,25 @@ function apply(state: CallState, event: CoreEvent, ctx: RulesContext, effects: E
         offeredAt: event.at,
         timeline: note(state, event.at, `offered by ${event.callerNumber ?? 'unknown caller'}`),
       });
-    case 'LegDialed':
+    case 'LegDialed': {
+      const tried = attempted(state, event, 'dialled');
       if (event.role === 'desk' && state.deskLegId === null) {
         return {
-          ...withCall(state, { deskEndpoint: event.endpoint, timeline: note(state, event.at, `desk phone ${event.endpoint} dialled`) }),
+          ...withCall(tried, { deskEndpoint: event.endpoint, timeline: note(state, event.at, `desk phone ${event.endpoint} dialled`) }),
           deskLegId: event.legId,
         };
       }
-      return withCall(state, { timeline: note(state, event.at, `${event.role} phone ${event.endpoint} dialled`) });
+      return withCall(tried, { timeline: note(state, event.at, `${event.role} phone ${event.endpoint} dialled`) });
+    }
     case 'LegRinging': {
-      if (!isDesk(state, event) || state.call.deskRingingAt !== null) return state;
+      const tried = attempted(state, event, 'ringing');
+      if (!isDesk(state, event) || state.call.deskRingingAt !== null) return tried;
       effects.push({ kind: 'wake', callId: state.call.pbxCallId, at: absenceDeadline(rules, event.at) });
-      return withCall(state, { deskRingingAt: event.at, timeline: note(state, event.at, `desk phone ${event.endpoint} ringing`) });
+      return withCall(tried, { deskRingingAt: event.at, timeline: note(state, event.at, `desk phone ${event.endpoint} ringing`) });
     }
     case 'LegAnswered': {
       if (state.call.answeredAt !== null) return state;
+      state = attempted(state, event, 'answered');
       const desk = isDesk(state, event);
       const ringCount = desk && state.call.deskRingingAt ? ringNumberAt(rules, state.call.deskRingingAt, event.at) : state.call.ringCount;
       const outcome: CallOutcome = resolved(state)
@@ -136,15 +179,20 @@ function apply(state: CallState, event: CoreEvent, ctx: RulesContext, effects: E
       });
     }
     case 'LegBusy':
-      return deskResult(state, ctx, event, 'busy', `${event.role} phone ${event.endpoint} busy`);
+      return deskResult(attempted(state, event, 'busy'), ctx, event, 'busy', `${event.role} phone ${event.endpoint} busy`);
     case 'LegUnreachable':
-      return deskResult(state, ctx, event, 'unreachable', `${event.role} phone ${event.endpoint} unreachable (${event.reason})`);
+      return deskResult(attempted(state, event, 'unreachable', event.reason), ctx, event, 'unreachable', `${event.role} phone ${event.endpoint} unreachable (${event.reason})`);
     case 'LegNoAnswer': {
-      if (!isDesk(state, event)) return withCall(state, { timeline: note(state, event.at, `${event.role} phone ${event.endpoint} not answered`) });
+      // A leg that never signalled ringing did not respond at all (its SIP stayed silent): no ring to count.
+      const rang = state.attempts.some((a) => a.legId === event.legId && a.result === 'ringing');
+      const tried = attempted(state, event, rang ? 'no answer' : 'no response');
+      if (!rang) return deskResult(tried, ctx, event, 'not-responding', `${event.role} phone ${event.endpoint} did not respond (never signalled ringing) until the PBX gave up`, 0);
+      if (!isDesk(state, event)) return withCall(tried, { timeline: note(state, event.at, `${event.role} phone ${event.endpoint} not answered`) });
       const rung = state.call.deskRingingAt ? ringNumberAt(rules, state.call.deskRingingAt, event.at) : 0;
-      return deskResult(state, ctx, event, 'unanswered', `PBX stopped ringing desk phone ${event.endpoint} after ${rung} ring(s)`, rung);
+      return deskResult(tried, ctx, event, 'unanswered', `PBX stopped ringing desk phone ${event.endpoint} after ${rung} ring(s)`, rung);
     }
     case 'CallerHungUp': {
+      state = { ...state, callerHungUp: true };
       if (resolved(state)) return withCall(state, { timeline: note(state, event.at, 'caller hung up') });
       const rung = state.call.deskRingingAt ? ringNumberAt(rules, state.call.deskRingingAt, event.at) : 0;
       return withCall(state, {
@@ -153,17 +201,51 @@ function apply(state: CallState, event: CoreEvent, ctx: RulesContext, effects: E
         timeline: note(state, event.at, `caller hung up during ring ${rung}`, ringEntries(state, ctx, rung)),
       });
     }
-    case 'CallEnded': {
-      const outcome: CallOutcome = resolved(state) ? state.call.outcome : state.deskLegId === null ? 'no-desk' : 'unanswered';
-      const ended: CallState = {
-        ...withCall(state, { endedAt: event.at, outcome, timeline: note(state, event.at, `call ended${event.cause ? ` (${event.cause})` : ''}`) }),
-        ended: true,
-      };
-      // The same record again, its evidence now running to the end of the call (stores keep the longer).
-      if (state.absence) effects.push({ kind: 'record', record: { ...state.absence, evidence: ended.call.timeline }, completed: true });
-      return ended;
-    }
+    case 'CallEnded':
+      return endCall(state, event.at, `call ended${event.cause ? ` (${event.cause})` : ''}`, undecidedOutcome(state), effects);
   }
+}
+
+/** What an undecided call was when it ended: nobody was tried, or nobody took it (the caller hung up, or an answer, decides before). */
+function undecidedOutcome(state: CallState): CallOutcome {
+  if (state.attempts.length === 0) return 'no-desk';
+  return state.deskLegId === null ? 'no-one-reachable' : 'unanswered';
+}
+
+function endCall(state: CallState, at: Date, what: string, undecided: CallOutcome, effects: Effect[]): CallState {
+  const reachedNobody = state.call.answeredAt === null && !state.callerHungUp && state.attempts.length > 0 && undecided !== 'interrupted';
+  const entries = reachedNobody ? [{ at: at.toISOString(), what: `reached nobody: ${describeAttempts(state.attempts)}` }] : [];
+  const ended: CallState = {
+    ...withCall(state, {
+      endedAt: at,
+      outcome: resolved(state) ? state.call.outcome : undecided,
+      reachedNobody,
+      timeline: note(state, at, what, entries),
+    }),
+    ended: true,
+  };
+  if (reachedNobody) effects.push({ kind: 'unreached', call: ended.call, attempts: ended.attempts });
+  // The same record again, its evidence now running to the end of the call (stores keep the longer).
+  if (state.absence) effects.push({ kind: 'record', record: { ...state.absence, evidence: ended.call.timeline }, completed: true });
+  return ended;
+}
+
+/** The PBX went silent: the call ends at the last moment it vouched for; undecided, it is 'interrupted'. */
+function pbxLost(state: CallState, event: PbxLostEvent, effects: Effect[]): CallState {
+  const last = event.at.getTime() < state.call.offeredAt.getTime() ? state.call.offeredAt : event.at;
+  return endCall(state, last, `PBX failure: ${event.reason}; nothing is known of the call after this moment (no ring counted past it)`, 'interrupted', effects);
+}
+
+/** "desk busy; leader unreachable (CHANUNAVAIL); bureau no answer" */
+export function describeAttempts(attempts: readonly LegAttempt[]): string {
+  return attempts.map((a) => `${a.role} phone ${a.endpoint} ${a.result}${a.reason ? ` (${a.reason})` : ''}`).join('; ');
+}
+
+/** Notes how a leg went in the call's attempts (a new leg is appended, a known one updated). */
+function attempted(state: CallState, leg: LegRef, result: LegAttempt['result'], reason?: string): CallState {
+  const attempt: LegAttempt = { legId: leg.legId, endpoint: leg.endpoint, role: leg.role, result, ...(reason && { reason }) };
+  const known = state.attempts.some((a) => a.legId === leg.legId);
+  return { ...state, attempts: known ? state.attempts.map((a) => (a.legId === leg.legId ? attempt : a)) : [...state.attempts, attempt] };
 }
 
 /** If the N-th desk ring is over by `now` and nobody answered, the absence is decided here. */

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { withIsoDates } from '../http/json.js';
-import { parseRange } from '../http/range.js';
+import { parsePage, parseRange } from '../http/range.js';
 import { DateTime, ErrorBody, Nullable, RangeQuery, TimelineEntry } from '../http/schemas.js';
 import { DISCIPLINE_STATUSES, DISCIPLINE_TYPES } from './discipline-record.js';
 import type { DisciplineStore } from './discipline-store.js';
@@ -33,8 +33,8 @@ export const disciplineRoutes: FastifyPluginAsyncTypebox<{ discipline: Disciplin
       },
     },
     async (request) => {
-      const { limit, offset, type, status } = request.query;
-      const items = await discipline.list({ ...parseRange(request.query), ...(type && { type }), ...(status && { status }), limit, offset });
+      const { type, status } = request.query;
+      const items = await discipline.list({ ...parseRange(request.query), ...(type && { type }), ...(status && { status }), ...parsePage(request.query) });
       return { items: items.map(withIsoDates) };
     },
   );

@@ -7,10 +7,14 @@ export const ErrorBody = Type.Object({ error: Type.String(), message: Type.Strin
 
 export const TimelineEntry = Type.Object({ at: DateTime, what: Type.String() });
 
-/** Shared list parameters: a time range and paging. */
+/** Paging bounds: a page of at most MAX_LIMIT rows, starting at most MAX_OFFSET rows in (deeper: narrow the time range). */
+export const MAX_LIMIT = 1000;
+export const MAX_OFFSET = 10_000_000;
+
+/** Shared list parameters: a time range and paging. Every number has a bound; past it the API answers 400 naming the parameter. */
 export const RangeQuery = {
-  from: Type.Optional(Type.String({ format: 'date-time', description: 'inclusive lower bound (ISO-8601)' })),
-  to: Type.Optional(Type.String({ format: 'date-time', description: 'exclusive upper bound (ISO-8601)' })),
-  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  from: Type.Optional(Type.String({ format: 'date-time', maxLength: 40, description: 'inclusive lower bound (ISO-8601)' })),
+  to: Type.Optional(Type.String({ format: 'date-time', maxLength: 40, description: 'exclusive upper bound (ISO-8601)' })),
+  limit: Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: 100 }),
+  offset: Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0 }),
 };

@@ -20,7 +20,7 @@ export interface AmiFields {
 
 interface Channel {
   callId: string;
-  /** Set on the caller's channel once CallerHungUp was emitted (DialEnd CANCEL, then Hangup). */
+  /** Set on the caller's channel once CallerHungUp was emitted (HangupRequest and DialEnd CANCEL both say so). */
   hungUp?: boolean;
   isCaller: boolean;
   leg: LegRef | null;
@@ -58,6 +58,8 @@ export class AmiTranslator {
         return this.dialEnd(msg);
       case 'UserEvent':
         return msg.get('UserEvent') === 'DutyDial' ? this.dialplanDial(msg) : [];
+      case 'HangupRequest':
+        return this.hangupRequest(msg);
       case 'Hangup':
         return this.hangup(msg);
       default:
@@ -169,6 +171,17 @@ export class AmiTranslator {
     ];
   }
 
+  /**
+   * HangupRequest is the far end asking to hang up (SIP BYE or CANCEL); the dialplan's own Hangup()
+   * raises only SoftHangupRequest. On the caller's channel it is the caller hanging up.
+   */
+  private hangupRequest(msg: AmiFields): CallEvent[] {
+    const uniqueId = msg.get('Uniqueid');
+    const channel = uniqueId ? this.channels.get(uniqueId) : undefined;
+    if (!channel?.isCaller) return [];
+    return this.callerHungUp(channel.callId, this.timeOf(msg), channel);
+  }
+
   private hangup(msg: AmiFields): CallEvent[] {
     const uniqueId = msg.get('Uniqueid');
     const channel = uniqueId ? this.channels.get(uniqueId) : undefined;
@@ -180,7 +193,6 @@ export class AmiTranslator {
     this.channels.delete(uniqueId);
     const at = this.timeOf(msg);
     const events: CallEvent[] = [];
-    if (channel.isCaller) events.push(...this.callerHungUp(channel.callId, at, channel));
     const rest = this.callChannels.get(channel.callId);
     rest?.delete(uniqueId);
     if (!rest || rest.size === 0) {

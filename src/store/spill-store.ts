@@ -38,6 +38,8 @@ const SpilledCall = Type.Object({
   ringCount: Nullable(Type.Integer()),
   endedAt: Nullable(Instant),
   outcome: Type.String({ minLength: 1 }),
+  // Added 2026-12: spill files written before it lack it (false).
+  reachedNobody: Type.Optional(Type.Boolean()),
   timeline: Timeline,
 });
 const SpilledDiscipline = Type.Object({
@@ -173,6 +175,7 @@ function toSnapshot(c: Static<typeof SpilledCall>): CallSnapshot {
     ringCount: c.ringCount,
     endedAt: dateOrNull(c.endedAt),
     outcome: asOutcome(c.outcome),
+    reachedNobody: c.reachedNobody ?? false,
     timeline: c.timeline.map(({ at, what }) => ({ at, what })),
   };
 }

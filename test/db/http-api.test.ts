@@ -22,6 +22,7 @@ function snapshot(pbxCallId: string, offeredAt: string, outcome: CallSnapshot['o
     ringCount: 3,
     endedAt: t(offeredAt),
     outcome,
+    reachedNobody: false,
     timeline: [{ at: offeredAt, what: 'offered by 13800000000' }],
   };
 }
@@ -97,6 +98,36 @@ describe.each(DB_KINDS)('HTTP API on %s', (kind) => {
       expect(res.statusCode, url).toBe(400);
       expect(res.json().error, url).toBe('BAD_REQUEST');
       expect(res.json().message, url).toMatch(message);
+    }
+  });
+
+  it.each(['/calls', '/discipline-records'])('%s: every query number is bounded, at the bound it answers, past it a 400 names the parameter', async (route) => {
+    for (const ok of ['limit=1', 'limit=1000', 'offset=0', 'offset=10000000']) {
+      const res = await get(`${route}?${ok}`);
+      expect(res.statusCode, ok).toBe(200);
+    }
+    expect((await get(`${route}?offset=10000000`)).json().items).toEqual([]);
+    const bad: Array<[string, string]> = [
+      ['limit=0', 'limit'],
+      ['limit=1001', 'limit'],
+      ['limit=1.5', 'limit'],
+      ['limit=99999999999999999999', 'limit'],
+      ['offset=-1', 'offset'],
+      ['offset=10000001', 'offset'],
+      ['offset=9223372036854775807', 'offset'],
+      ['offset=9223372036854775808', 'offset'],
+      ['offset=99999999999999999999', 'offset'],
+      ['offset=1e400', 'offset'],
+      ['limit=1e400', 'limit'],
+      ['from=2026-06-30T23:59:60Z', 'from'],
+      ['to=2026-02-30T00:00:00Z', 'to'],
+      [`from=${'2'.repeat(41)}`, 'from'],
+    ];
+    for (const [query, parameter] of bad) {
+      const res = await get(`${route}?${query}`);
+      expect(res.statusCode, query).toBe(400);
+      expect(res.json().error, query).toBe('BAD_REQUEST');
+      expect(res.json().message, query).toContain(parameter);
     }
   });
 

@@ -29,6 +29,7 @@ export function snapshot(pbxCallId: string, overrides: Partial<CallSnapshot> = {
     ringCount: null,
     endedAt: null,
     outcome: 'in-progress',
+    reachedNobody: false,
     timeline: [{ at: '2026-03-02T08:00:00.123Z', what: 'offered' }],
     ...overrides,
   };

@@ -16,7 +16,7 @@ import { checkInSandbox } from './dialplan-check.js';
 import { liveDirOf, readConfFiles, renderDialplanFiles, writeConfFiles, type DialplanFile } from './dialplan-files.js';
 import { parseDialplanShow, verifyLoaded } from './dialplan-verify.js';
 import { diffStat, unifiedDiff } from './line-diff.js';
-import { describeRoute, parseRouteTime } from './route-command.js';
+import { describeRoute, parseRouteTime, readRoutingDialplan } from './route-command.js';
 
 export interface ScheduleCommandDeps {
   /** Parsed lazily, when a command runs (so `--help` works with a broken config). */
@@ -161,13 +161,12 @@ export function registerScheduleCommands(program: Command, deps: ScheduleCommand
 
   program
     .command('route')
-    .description('who covers the duty line at a moment, and why (season, day type, rule)')
+    .description('who covers the duty line at a moment: what the live generated dialplan does then, and why (season, day type, rule)')
     .option('--at <time>', 'wall time in the schedule time zone (2026-10-10T09:00) or ISO with offset (2026-10-10T09:00+08:00); default now')
     .action(async (opts: { at?: string }) => {
       const s = await setup();
       const at = opts.at === undefined ? now() : parseRouteTime(opts.at, s.schedule.timezone);
-      const rendered = s.config.schedule.years.length > 0 ? new Set(s.config.schedule.years) : undefined;
-      for (const line of describeRoute(s.schedule, s.calendar, at, rendered)) io.out(line);
+      for (const line of describeRoute(s.schedule, s.calendar, at, await readRoutingDialplan(s.config))) io.out(line);
     });
 
   const calendar = program.command('calendar').description('the holiday calendar: statutory holidays and adjusted working days (调休)');
