@@ -65,6 +65,8 @@ const tracker = new CallTracker({
   rules: { rules: { threshold: 3, cadence: { onMs: 200, offMs: 800 } } },
   sink: { saveCall: (c) => saves.push(c), recordDiscipline: (r) => records.push(r) },
   clock,
+  // The replay is the PBX: its clock is the replay clock, and every event up to it is delivered.
+  pbx: { time: async () => clock.now(), lastHeard: () => clock.now() },
   logger: silent,
   decisionGraceMs: 200,
 });

@@ -22,6 +22,9 @@ import type { HealthReport } from './http/health-routes.js';
 import { AmiClient } from './pbx/ami/ami-client.js';
 import { AmiTranslator, pbxTimeOf } from './pbx/ami-translator.js';
 import { PbxClock } from './pbx/pbx-clock.js';
+import { askPbxTime, listLiveCalls, readRingTone } from './pbx/pbx-queries.js';
+import { describeAttempts } from './core/call-rules.js';
+import type { CallSnapshot } from './calls/call-record.js';
 import type { Schedule } from './core/schedule-model.js';
 import { startCalendarWarnings } from './schedule/calendar-warnings.js';
 import { endpointRoles } from './schedule/endpoint-roles.js';
@@ -78,12 +81,15 @@ export async function startService(config: Config, { logger, clock: localClock =
     amiLog[Math.abs(offsetMs) > 60_000 ? 'warn' : 'info']({ offsetMs }, "the PBX's clock differs from this host's: ring timing follows the PBX"),
   );
   const callsLog = logger.child({ component: 'calls' });
+  const unreached = new UnreachedCalls();
   const tracker = new CallTracker({
     rules: { rules: { threshold: config.rings.threshold, cadence: { onMs: config.rings.onMs, offMs: config.rings.offMs } } },
     sink: writes,
     clock,
+    pbx: { time: () => askPbxTime(ami, config.rings.deadlineCheckTimeoutMs), lastHeard: () => clock.lastHeard() },
     logger: callsLog,
     decisionGraceMs: config.rings.decisionGraceMs,
+    onUnreached: (call, attempts) => unreached.add(call, describeAttempts(attempts)),
   });
   const scheduleLog = logger.child({ component: 'schedule' });
   const schedule = await loadSchedule(config, scheduleLog);
@@ -133,10 +139,29 @@ export async function startService(config: Config, { logger, clock: localClock =
     }
   };
   const reconcileAndSweep = () =>
-    reconcile(ami, translator, tracker, amiLog).then((live) => {
+    reconcile(ami, tracker, amiLog).then((live) => {
       if (live) sweeps = sweeps.then(() => closeUnfinished(live));
     });
-  ami.on('connected', () => void reconcileAndSweep());
+  let cadenceWarning: string | undefined;
+  const checkCadence = async () => {
+    try {
+      cadenceWarning = ringToneMismatch(config.rings, await readRingTone(ami, config.rings.toneZone));
+    } catch (err) {
+      amiLog.warn({ err }, 'could not read the ringing tone from the PBX (indication show)');
+      return;
+    }
+    if (cadenceWarning) amiLog.warn({ toneZone: config.rings.toneZone }, cadenceWarning);
+  };
+  ami.on('connected', () => {
+    void reconcileAndSweep();
+    void checkCadence();
+  });
+  // Nothing can be known of the live calls while the PBX cannot be heard: they end where it was last heard.
+  ami.on('disconnected', (reason) => {
+    translator.forgetAll();
+    const lost = tracker.pbxLost(`AMI connection to the PBX lost (${reason.message})`);
+    if (lost.length > 0) callsLog.warn({ calls: lost, lastHeard: clock.lastHeard()?.toISOString() }, 'AMI connection lost with calls live: they end as interrupted, no ring counted past the last PBX event');
+  });
   let sweepTimer: NodeJS.Timeout | undefined;
   const sweepSoon = () => {
     if (sweepTimer || stopping) return;
@@ -154,11 +179,13 @@ export async function startService(config: Config, { logger, clock: localClock =
   const httpLog: FastifyBaseLogger = logger.child({ component: 'http' });
   const http = Fastify({ ...serverOptions, loggerInstance: httpLog });
   http.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/healthz')) warnings = await calendarWarnings.current();
+    if (request.url.startsWith('/healthz')) {
+      warnings = [...(await calendarWarnings.current()), ...(cadenceWarning ? [cadenceWarning] : []), ...unreached.warnings(clock.now())];
+    }
   });
   let url: string;
   try {
-    await http.register(app, { calls, discipline, health: () => healthReport(ami, writes, tracker, database.status(), warnings) });
+    await http.register(app, { calls, discipline, health: () => healthReport(ami, writes, tracker, database.status(), unreached, warnings) });
     url = await http.listen({ host: config.http.host, port: config.http.port });
   } catch (err) {
     calendarWarnings.stop();
@@ -199,21 +226,16 @@ async function loadSchedule(config: Config, log: Logger): Promise<Schedule | und
 }
 
 /**
- * After (re)connecting, calls whose Hangup we missed while disconnected are ended and logged;
- * calls still up carry on. Returns the Linkedids the PBX has live, or undefined when it could
- * not be asked.
+ * The Linkedids the PBX has live, for the sweep of calls an earlier run left unfinished; undefined
+ * when it could not be asked. (Calls this process followed ended when the connection was lost.)
  */
-async function reconcile(ami: AmiClient, translator: AmiTranslator, tracker: CallTracker, log: Logger): Promise<Set<string> | undefined> {
+async function reconcile(ami: AmiClient, tracker: CallTracker, log: Logger): Promise<Set<string> | undefined> {
   // A call whose events arrive while the listing is on its way is live, listed or not
   // (it may have started after Asterisk took the list).
   const seenMeanwhile = tracker.watch();
   try {
-    const response = await ami.action('CoreShowChannels');
-    const live = new Set(response.events.map((e) => e.get('Linkedid')).filter((id): id is string => Boolean(id)));
+    const live = await listLiveCalls(ami);
     for (const callId of seenMeanwhile()) live.add(callId);
-    for (const callId of translator.liveCallIds()) if (!live.has(callId)) translator.forget(callId);
-    const ended = tracker.endMissing(live);
-    if (ended.length > 0) log.warn({ ended }, 'ended calls that disappeared while AMI was disconnected');
     return live;
   } catch (err) {
     seenMeanwhile();
@@ -222,7 +244,32 @@ async function reconcile(ami: AmiClient, translator: AmiTranslator, tracker: Cal
   }
 }
 
-function healthReport(ami: AmiClient, writes: WriteQueue, tracker: CallTracker, database: DatabaseStatus, warnings: string[]): HealthReport {
+/** Calls that reached nobody since the service started: an alarm in /healthz. */
+class UnreachedCalls {
+  count = 0;
+  last: { pbxCallId: string; at: string; outcome: string; tried: string } | null = null;
+
+  add(call: CallSnapshot, tried: string): void {
+    this.count++;
+    this.last = { pbxCallId: call.pbxCallId, at: (call.endedAt ?? call.offeredAt).toISOString(), outcome: call.outcome, tried };
+  }
+
+  /** A warning while the last such call is less than a day old. */
+  warnings(now: Date): string[] {
+    if (!this.last || now.getTime() - Date.parse(this.last.at) > 24 * 3600_000) return [];
+    return [`a call to the duty line reached nobody at ${this.last.at} (${this.last.tried}); ${this.count} since the service started`];
+  }
+}
+
+/** A warning naming both values when the PBX's ringing tone and the ring cadence the service counts with differ. */
+function ringToneMismatch(rings: Config['rings'], tone: { onMs: number; offMs: number } | undefined): string | undefined {
+  const counted = `${rings.onMs} ms on / ${rings.offMs} ms off`;
+  if (!tone) return `the PBX has no ringing tone for tone zone "${rings.toneZone}" (indications.conf): cannot check it against the ring cadence counted (${counted})`;
+  if (tone.onMs === rings.onMs && tone.offMs === rings.offMs) return undefined;
+  return `ring cadence mismatch: the PBX's ringing tone for "${rings.toneZone}" is ${tone.onMs} ms on / ${tone.offMs} ms off, the service counts rings at ${counted} (rings.onMs/offMs): every ring count is wrong until they agree`;
+}
+
+function healthReport(ami: AmiClient, writes: WriteQueue, tracker: CallTracker, database: DatabaseStatus, unreached: UnreachedCalls, warnings: string[]): HealthReport {
   const w = writes.stats();
   const a = ami.stats();
   const ok = ami.state === 'connected' && database.state === 'open' && !w.failing;
@@ -245,7 +292,7 @@ function healthReport(ami: AmiClient, writes: WriteQueue, tracker: CallTracker, 
       failing: w.failing,
       lastError: w.lastError ?? null,
     },
-    calls: { active: tracker.activeCalls },
+    calls: { active: tracker.activeCalls, reachedNobody: { count: unreached.count, last: unreached.last } },
     warnings,
   };
 }

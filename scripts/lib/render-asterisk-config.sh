@@ -329,6 +329,10 @@ copy_confs() { # copy_confs <from-dir> <to-dir>: the *.conf files of one folder,
 copy_confs "$dialplan_src" "$etc/dialplan"
 copy_confs "$dialplan_src/generated" "$etc/dialplan/generated"
 copy_confs "$dialplan_src/local" "$etc/dialplan/local"
+# Recorded messages the dialplan plays (Playback(${ASTETCDIR}/dialplan/sounds/<name>)).
+mkdir -p "$etc/dialplan/sounds"
+rm -f "$etc/dialplan/sounds"/*.wav
+if compgen -G "$dialplan_src/sounds/*.wav" >/dev/null; then cp "$dialplan_src/sounds"/*.wav "$etc/dialplan/sounds/"; fi
 ring_globals=""
 [[ -n $desk_ring_timeout ]] && ring_globals+="DUTY_DESK_RING_TIMEOUT = $desk_ring_timeout"$'\n'
 [[ -n $fallback_ring_timeout ]] && ring_globals+="DUTY_FALLBACK_RING_TIMEOUT = $fallback_ring_timeout"$'\n'

@@ -1,11 +1,18 @@
 /**
  * Keeps the live state of each call, feeds events through the pure rules and carries out
  * their effects: writes go to the sink (the write queue), wake-ups to the clock.
+ *
+ * A ring deadline is decided only once the PBX has vouched for it: when the timer fires, the
+ * tracker asks the PBX for its time (pbx.time(), an AMI Ping). The answer comes on the same
+ * ordered stream as the events, so when it says the PBX's clock is past the deadline, every
+ * event stamped before it (an answer at the last moment) has been handled. A PBX that cannot
+ * be asked (disconnected, silent) decides nothing: the call ends as lost at the last moment the
+ * PBX was heard from (PbxLost), and no ring is counted past it.
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { CallEvent } from '../core/call-events.js';
-import { step, type CallState, type CoreEvent, type RulesContext } from '../core/call-rules.js';
+import { describeAttempts, step, type CallState, type CoreEvent, type LegAttempt, type RulesContext } from '../core/call-rules.js';
 import type { DisciplineInput } from '../discipline/discipline-record.js';
 import type { CallSnapshot } from './call-record.js';
 
@@ -14,16 +21,28 @@ export interface CallSink {
   recordDiscipline(record: DisciplineInput): void;
 }
 
+/** What the tracker needs of the PBX to decide a deadline. */
+export interface PbxWitness {
+  /** The PBX's clock now; resolves after every event it sent before answering was delivered. Rejects when it cannot be asked. */
+  time(): Promise<Date>;
+  /** The PBX time of the last event heard from it (undefined before the first). */
+  lastHeard(): Date | undefined;
+}
+
 export interface CallTrackerOptions {
   rules: RulesContext;
   sink: CallSink;
   clock: Clock;
+  pbx: PbxWitness;
   logger: Logger;
   /**
-   * How long after a deadline to decide it, so that PBX events stamped just before it
-   * (still in flight) are applied first. The decision itself uses PBX timestamps.
+   * How long after a deadline (on the PBX clock) to ask the PBX whether it has passed. The
+   * answer is the barrier; this only spares asking while events stamped before the deadline
+   * may still be inside the PBX's own event pipeline. The decision itself uses PBX timestamps.
    */
   decisionGraceMs: number;
+  /** A call ended with nobody answering while the caller was on the line (logged at error level too). */
+  onUnreached?: (call: CallSnapshot, attempts: readonly LegAttempt[]) => void;
 }
 
 interface LiveCall {
@@ -65,12 +84,14 @@ export class CallTracker {
     };
   }
 
-  /** End calls the PBX no longer has (their Hangup was missed, e.g. while AMI was down). */
-  endMissing(liveCallIds: ReadonlySet<string>): string[] {
-    const gone = [...this.calls.keys()].filter((id) => !liveCallIds.has(id));
-    const at = this.opts.clock.now();
-    for (const callId of gone) this.feed({ kind: 'CallEnded', callId, at, cause: 'gone from the PBX while the service was disconnected' });
-    return gone;
+  /**
+   * The PBX cannot be heard any more (AMI connection lost): nothing can be known of the live
+   * calls from here on, so each ends at the last moment the PBX was heard from. Returns their ids.
+   */
+  pbxLost(reason: string): string[] {
+    const ids = [...this.calls.keys()];
+    for (const callId of ids) this.lose(callId, reason);
+    return ids;
   }
 
   close(): void {
@@ -92,12 +113,16 @@ export class CallTracker {
           if (!effect.completed) live.log.warn({ record: effect.record.type, reason: effect.record.reason, officer: effect.record.officer }, 'discipline record');
           this.opts.sink.recordDiscipline(effect.record);
           break;
-        case 'wake': {
-          const wakeAt = effect.at;
-          const fireAt = new Date(wakeAt.getTime() + this.opts.decisionGraceMs);
-          live.timers.push(this.opts.clock.schedule(fireAt, () => this.feed({ kind: 'Wake', callId: effect.callId, at: wakeAt })));
+        case 'wake':
+          this.wakeAt(live, effect.callId, effect.at, new Date(effect.at.getTime() + this.opts.decisionGraceMs));
           break;
-        }
+        case 'unreached':
+          live.log.error(
+            { outcome: effect.call.outcome, tried: describeAttempts(effect.attempts), caller: effect.call.callerNumber },
+            'a call to the duty line reached nobody: no phone answered while the caller was on the line',
+          );
+          this.opts.onUnreached?.(effect.call, effect.attempts);
+          break;
         case 'closed':
           live.log.info({ outcome: state.call.outcome, ringCount: state.call.ringCount }, 'call closed');
           live.timers.forEach((cancel) => cancel());
@@ -105,6 +130,28 @@ export class CallTracker {
           break;
       }
     }
+  }
+
+  /** At `fireAt` (local clock), ask the PBX whether `deadline` has passed on its clock; decide it once it has. */
+  private wakeAt(live: LiveCall, callId: string, deadline: Date, fireAt: Date): void {
+    live.timers.push(
+      this.opts.clock.schedule(fireAt, () => {
+        this.opts.pbx.time().then(
+          (pbxNow) => {
+            if (this.calls.get(callId) !== live) return;
+            if (pbxNow.getTime() >= deadline.getTime()) this.feed({ kind: 'Wake', callId, at: deadline });
+            else this.wakeAt(live, callId, deadline, new Date(this.opts.clock.now().getTime() + (deadline.getTime() - pbxNow.getTime())));
+          },
+          (err: Error) => {
+            if (this.calls.get(callId) === live) this.lose(callId, `the PBX did not answer at a ring deadline (${err.message})`);
+          },
+        );
+      }),
+    );
+  }
+
+  private lose(callId: string, reason: string): void {
+    this.feed({ kind: 'PbxLost', callId, at: this.opts.pbx.lastHeard() ?? new Date(0), reason });
   }
 
   private open(callId: string): LiveCall {

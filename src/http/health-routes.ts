@@ -23,7 +23,14 @@ export const HealthReport = Type.Object({
     failing: Type.Boolean(),
     lastError: Nullable(Type.String()),
   }),
-  calls: Type.Object({ active: Type.Integer() }),
+  calls: Type.Object({
+    active: Type.Integer(),
+    /** Calls since the service started that ended with no phone answering while the caller was on the line: an alarm. */
+    reachedNobody: Type.Object({
+      count: Type.Integer(),
+      last: Nullable(Type.Object({ pbxCallId: Type.String(), at: Type.String(), outcome: Type.String(), tried: Type.String() })),
+    }),
+  }),
   warnings: Type.Array(Type.String()),
 });
 export type HealthReport = Static<typeof HealthReport>;

@@ -67,15 +67,13 @@ export class AmiTranslator {
     }
   }
 
-  /** Forget a call whose channels are gone without us seeing their Hangup (e.g. during a disconnect). */
-  forget(callId: string): void {
-    for (const id of this.callChannels.get(callId) ?? []) this.channels.delete(id);
-    this.callChannels.delete(callId);
-  }
-
-  /** Calls we believe are live. */
-  liveCallIds(): string[] {
-    return [...this.callChannels.keys()];
+  /**
+   * Forget every call (the AMI connection was lost): what happened meanwhile is unknown, so
+   * their later events are those of calls not followed.
+   */
+  forgetAll(): void {
+    this.channels.clear();
+    this.callChannels.clear();
   }
 
   private newChannel(msg: AmiFields): CallEvent[] {

@@ -12,6 +12,7 @@ const SKEW_NOTICE_MS = 2_000;
 
 export class PbxClock implements Clock {
   private offsetMs = 0;
+  private heard: Date | undefined;
 
   constructor(
     private readonly local: Clock,
@@ -20,9 +21,15 @@ export class PbxClock implements Clock {
 
   /** An event stamped `pbxTime` by the PBX has just arrived. */
   observe(pbxTime: Date): void {
+    this.heard = pbxTime;
     const offset = pbxTime.getTime() - this.local.now().getTime();
     if (Math.abs(offset - this.offsetMs) >= SKEW_NOTICE_MS) this.onSkewChange(offset);
     this.offsetMs = offset;
+  }
+
+  /** The PBX time of the last event observed (undefined before the first). */
+  lastHeard(): Date | undefined {
+    return this.heard;
   }
 
   /** PBX time minus local time, as last observed. */

@@ -15,6 +15,8 @@ export const ROUTE_CONTEXT = 'duty-route';
 export const monthContext = (year: number, month: number): string => `${ROUTE_CONTEXT}-${year}${String(month).padStart(2, '0')}`;
 export const destinationContext = (name: string): string => `duty-dest-${name}`;
 const REPORT_CONTEXT = 'duty-schedule-report';
+/** Hand-kept in dialplan/duty-inbound.conf: the message for a caller no phone took. */
+export const NO_ONE_REACHABLE_CONTEXT = 'duty-no-one-reachable';
 const DEFAULT_FALLBACK_RING_TIMEOUT_SECONDS = 60;
 const DESK_RING_MARGIN_MS = 1000;
 
@@ -158,14 +160,11 @@ function destinationContextLines(schedule: Schedule, d: Destination, options: Di
     ...dial(d, deskTimeout),
     ...(chain.length > 0 ? [' same => n,Set(DUTY_DESK_DIALSTATUS=${DIALSTATUS})'] : []),
     ...chain.flatMap((c) => [' same => n,GotoIf($["${DIALSTATUS}" = "ANSWER"]?done)', ...dial(c, 'DUTY_FALLBACK_RING_TIMEOUT')]),
-    ...(chain.length > 0
-      ? [
-          ' same => n,GotoIf($["${DIALSTATUS}" = "ANSWER"]?done)',
-          '; Nobody answered: the caller hears busy (cause 17, SIP 486) if the desk was busy, else "temporarily',
-          '; unavailable" (cause 19, SIP 480), whatever the last phone of the chain said (an unregistered one: 404).',
-          ' same => n,Hangup(${IF($["${DUTY_DESK_DIALSTATUS}" = "BUSY"]?17:19)})',
-        ]
-      : []),
+    ' same => n,GotoIf($["${DIALSTATUS}" = "ANSWER"]?done)',
+    '; Nobody took the call and the caller is still on the line: a recorded message, then busy (cause 17,',
+    `; SIP 486) if the ${chain.length > 0 ? 'desk' : 'phone'} was busy, else "temporarily unavailable" (cause 19, SIP 480), whatever the`,
+    '; last phone said (an unregistered one would give a bare 404).',
+    ` same => n,Gosub(${NO_ONE_REACHABLE_CONTEXT},s,1(\${IF($["\${${chain.length > 0 ? 'DUTY_DESK_DIALSTATUS' : 'DIALSTATUS'}}" = "BUSY"]?17:19)}))`,
     ' same => n(done),Hangup()',
     '; The caller hung up while a phone was ringing: the line after Dial() never ran, so report here.',
     'exten => h,1,GotoIf($["${DUTY_DIAL_PENDING}" != "1"]?done)',

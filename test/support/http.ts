@@ -14,7 +14,7 @@ export const healthyReport: HealthReport = {
   status: 'ok',
   ami: { state: 'connected', connectedSince: '2026-11-23T00:00:00.000Z', lastError: null, eventsReceived: 0, reconnects: 0, protocolErrors: 0 },
   database: { kind: 'memory', state: 'open', openAttempts: 1, openError: null, pendingWrites: 0, failing: false, lastError: null },
-  calls: { active: 0 },
+  calls: { active: 0, reachedNobody: { count: 0, last: null } },
   warnings: [],
 };
 

@@ -12,18 +12,38 @@ const at = (ms: number) => new Date(t0.getTime() + ms);
 const callId = 'c1';
 const desk = { callId, legId: 'd1', endpoint: 'desk', role: 'desk' as const };
 
-function setup() {
+/** Lets the PBX's answers (promises) settle. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * The tracker on a fake clock, with a fake PBX: its clock is the fake clock shifted by
+ * `pbxBehindMs` (a PBX whose clock lags), and `pbx.down` makes asking it fail.
+ */
+function setup({ pbxBehindMs = 0 } = {}) {
   const clock = new FakeClock(t0);
   const saved: CallSnapshot[] = [];
   const records: DisciplineInput[] = [];
+  const pbx = { down: false, asked: 0, heard: undefined as Date | undefined };
   const tracker = new CallTracker({
     rules: { rules: CHINA_RING_RULES },
     sink: { saveCall: (c) => saved.push(c), recordDiscipline: (r) => records.push(r) },
     clock,
+    pbx: {
+      time: async () => {
+        pbx.asked++;
+        if (pbx.down) throw new Error('AMI not connected');
+        return new Date(clock.now().getTime() - pbxBehindMs);
+      },
+      lastHeard: () => pbx.heard,
+    },
     logger: pino({ level: 'silent' }),
     decisionGraceMs: 300,
   });
-  return { clock, saved, records, tracker };
+  const handle = (e: CallEvent) => {
+    pbx.heard = e.at;
+    tracker.handle(e);
+  };
+  return { clock, saved, records, tracker, pbx, handle };
 }
 
 const start: CallEvent[] = [
@@ -33,57 +53,103 @@ const start: CallEvent[] = [
 ];
 
 describe('call tracker', () => {
-  it('records the absence when the clock passes the third ring, before the PBX gives up', () => {
-    const { clock, records, saved, tracker } = setup();
-    start.forEach((e) => tracker.handle(e));
+  it('records the absence once the PBX vouches that the third ring is over, before the PBX gives up', async () => {
+    const { clock, records, saved, handle, tracker, pbx } = setup();
+    start.forEach(handle);
     clock.advanceTo(at(15_000 + 20 + 299));
+    await settle();
+    expect(pbx.asked).toBe(0);
     expect(records).toHaveLength(0);
     clock.advanceTo(at(15_000 + 20 + 300));
+    await settle();
+    expect(pbx.asked).toBe(1);
     expect(records).toHaveLength(1);
     expect(records[0]?.occurredAt).toEqual(at(15_020));
     expect(saved.at(-1)?.outcome).toBe('absence');
     expect(tracker.activeCalls).toBe(1);
   });
 
-  it('an answer stamped before the deadline but arriving within the grace is not an absence', () => {
-    const { clock, records, tracker } = setup();
-    start.forEach((e) => tracker.handle(e));
+  it('an answer stamped before the deadline but arriving within the grace is not an absence', async () => {
+    const { clock, records, handle } = setup();
+    start.forEach(handle);
     clock.advanceTo(at(15_100));
-    tracker.handle({ kind: 'LegAnswered', ...desk, at: at(15_010) });
+    handle({ kind: 'LegAnswered', ...desk, at: at(15_010) });
     clock.advanceTo(at(20_000));
+    await settle();
+    expect(records).toHaveLength(0);
+  });
+
+  it('a PBX whose clock is still before the deadline is asked again later; the absence waits for it', async () => {
+    const { clock, records, handle, pbx } = setup({ pbxBehindMs: 1_000 });
+    start.forEach(handle);
+    // Asked at 15 320, the PBX says 14 320: 700 ms short of the deadline (15 020), so it is asked again 700 ms later.
+    clock.advanceTo(at(15_320));
+    await settle();
+    expect(pbx.asked).toBe(1);
+    expect(records).toHaveLength(0);
+    clock.advanceTo(at(16_019));
+    await settle();
+    expect(records).toHaveLength(0);
+    clock.advanceTo(at(16_020));
+    await settle();
+    expect(pbx.asked).toBe(2);
+    expect(records).toHaveLength(1);
+    expect(records[0]?.occurredAt).toEqual(at(15_020));
+  });
+
+  it('a PBX that cannot be asked at the deadline decides nothing: the call ends interrupted where it was last heard, no record', async () => {
+    const { clock, records, saved, handle, tracker, pbx } = setup();
+    start.forEach(handle);
+    pbx.down = true;
+    clock.advanceTo(at(15_320));
+    await settle();
+    expect(records).toHaveLength(0);
+    expect(saved.at(-1)).toMatchObject({ outcome: 'interrupted', endedAt: at(20) });
+    expect(tracker.activeCalls).toBe(0);
+    clock.advanceTo(at(60_000));
+    await settle();
+    expect(records).toHaveLength(0);
+  });
+
+  it('pbxLost() ends every live call where the PBX was last heard, undecided ones interrupted, and cancels their deadlines', async () => {
+    const { clock, records, saved, handle, tracker } = setup();
+    start.forEach(handle);
+    handle({ kind: 'CallOffered', callId: 'c2', at: at(6_000), callerNumber: '101', callerName: null, dialed: '1000' });
+    expect(tracker.pbxLost('AMI connection lost').sort()).toEqual([callId, 'c2']);
+    expect(tracker.activeCalls).toBe(0);
+    expect(clock.scheduled).toBe(0);
+    expect(saved.filter((c) => c.endedAt !== null).map((c) => [c.pbxCallId, c.outcome, c.endedAt])).toEqual([
+      [callId, 'interrupted', at(6_000)],
+      ['c2', 'interrupted', at(6_000)],
+    ]);
+    clock.advanceTo(at(60_000));
+    await settle();
     expect(records).toHaveLength(0);
   });
 
   it('forgets a call and its timers when it ends', () => {
-    const { clock, records, tracker } = setup();
-    start.forEach((e) => tracker.handle(e));
-    tracker.handle({ kind: 'CallerHungUp', callId, at: at(3_000) });
-    tracker.handle({ kind: 'CallEnded', callId, at: at(3_010), cause: null });
+    const { clock, records, handle, tracker } = setup();
+    start.forEach(handle);
+    handle({ kind: 'CallerHungUp', callId, at: at(3_000) });
+    handle({ kind: 'CallEnded', callId, at: at(3_010), cause: null });
     expect(tracker.activeCalls).toBe(0);
     expect(clock.scheduled).toBe(0);
     clock.advanceTo(at(60_000));
     expect(records).toHaveLength(0);
   });
 
-  it('ends calls the PBX no longer has after a reconnect', () => {
-    const { saved, tracker } = setup();
-    start.forEach((e) => tracker.handle(e));
-    expect(tracker.endMissing(new Set(['other']))).toEqual([callId]);
-    expect(saved.at(-1)?.endedAt).not.toBeNull();
-    expect(tracker.activeCalls).toBe(0);
-  });
-
-  it('lists the calls it tracks, and watch() collects the calls that get an event until stopped', () => {
-    const { clock, tracker } = setup();
-    start.forEach((e) => tracker.handle(e));
+  it('lists the calls it tracks, and watch() collects the calls that get an event until stopped', async () => {
+    const { clock, handle, tracker } = setup();
+    start.forEach(handle);
     expect(tracker.callIds()).toEqual([callId]);
     const stop = tracker.watch();
-    tracker.handle({ kind: 'CallOffered', callId: 'c2', at: at(100), callerNumber: null, callerName: null, dialed: null });
-    tracker.endMissing(new Set(['c2'])); // ends c1
+    handle({ kind: 'CallOffered', callId: 'c2', at: at(100), callerNumber: null, callerName: null, dialed: null });
+    handle({ kind: 'CallEnded', callId, at: at(200), cause: null });
     clock.advanceTo(at(60_000));
+    await settle();
     const seen = stop();
     expect([...seen].sort()).toEqual([callId, 'c2']);
-    tracker.handle({ kind: 'CallOffered', callId: 'c3', at: at(60_100), callerNumber: null, callerName: null, dialed: null });
+    handle({ kind: 'CallOffered', callId: 'c3', at: at(60_100), callerNumber: null, callerName: null, dialed: null });
     expect([...seen].sort()).toEqual([callId, 'c2']);
     expect(tracker.callIds().sort()).toEqual(['c2', 'c3']);
   });

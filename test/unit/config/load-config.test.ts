@@ -15,7 +15,7 @@ describe('configuration', () => {
     const config = loadConfig();
     expect(config.ami).toMatchObject({ host: '127.0.0.1', port: 5038, username: 'duty' });
     expect(config.database).toEqual({ url: '', dataDir: './data/pglite', spillDir: './data/spill', openRetryInitialMs: 500, openRetryMaxMs: 10_000 });
-    expect(config.rings).toEqual({ threshold: 3, onMs: 1000, offMs: 4000, decisionGraceMs: 500 });
+    expect(config.rings).toEqual({ threshold: 3, onMs: 1000, offMs: 4000, decisionGraceMs: 50, deadlineCheckTimeoutMs: 2000, toneZone: 'cn' });
   });
 
   it('layers file, then environment, then overrides', () => {

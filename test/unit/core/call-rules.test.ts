@@ -197,3 +197,85 @@ describe('call rules: robustness', () => {
     expect(effects.at(-1)).toEqual({ kind: 'closed', callId });
   });
 });
+
+describe('call rules: the PBX fails while the desk rings', () => {
+  const lost = (ms: number, reason = 'AMI connection lost'): CoreEvent => ({ kind: 'PbxLost', callId, at: at(ms), reason });
+
+  it('PBX lost during ring 2: the call ends interrupted at the last moment the PBX vouched for, with no absence, whatever time it is now', () => {
+    const { state, effects } = run([offered, dialed, ringing, lost(6_000), wake(15_000), ended(40_000)]);
+    expect(state.call.outcome).toBe('interrupted');
+    expect(state.call.endedAt).toEqual(at(6_000));
+    expect(state.call.ringCount).toBeNull();
+    expect(state.call.reachedNobody).toBe(false);
+    expect(records(effects)).toHaveLength(0);
+    expect(state.call.timeline.at(-1)).toEqual({
+      at: at(6_000).toISOString(),
+      what: 'PBX failure: AMI connection lost; nothing is known of the call after this moment (no ring counted past it)',
+    });
+    expect(effects.filter((e) => e.kind === 'unreached')).toHaveLength(0);
+  });
+
+  it('PBX lost after it vouched for the end of the third ring: the absence stands (the PBX sent an event stamped after it)', () => {
+    const { state, effects } = run([offered, dialed, ringing, lost(15_200)]);
+    expect(state.call.outcome).toBe('absence');
+    expect(state.call.endedAt).toEqual(at(15_200));
+    expect(distinctRecords(effects)).toBe(1);
+  });
+});
+
+describe('call rules: phones that could not take the call', () => {
+  const bureau = leg('bureau', 'bureau', 'bureau-leg');
+
+  it('after hours, the bureau unreachable and the caller still on the line: no-one-reachable, reached nobody, naming the phone and why; not abandoned', () => {
+    const { state, effects } = run([
+      offered,
+      { kind: 'LegDialed', ...bureau, at: at(0) },
+      { kind: 'LegUnreachable', ...bureau, at: at(10), reason: 'CHANUNAVAIL' },
+      ended(200),
+    ]);
+    expect(state.call.outcome).toBe('no-one-reachable');
+    expect(state.call.reachedNobody).toBe(true);
+    expect(state.call.ringCount).toBeNull();
+    expect(state.call.timeline.map((e) => e.what)).toContain('reached nobody: bureau phone bureau unreachable (CHANUNAVAIL)');
+    expect(effects.filter((e) => e.kind === 'unreached')).toEqual([
+      { kind: 'unreached', call: state.call, attempts: [{ legId: 'bureau-leg', endpoint: 'bureau', role: 'bureau', result: 'unreachable', reason: 'CHANUNAVAIL' }] },
+    ]);
+    expect(records(effects)).toHaveLength(0);
+  });
+
+  it('the caller hanging up while the bureau rings is abandoned, and reached nobody stays false', () => {
+    const { state } = run([offered, { kind: 'LegDialed', ...bureau, at: at(0) }, { kind: 'LegRinging', ...bureau, at: at(10) }, { kind: 'CallerHungUp', callId, at: at(3_000) }, ended(3_010)]);
+    expect(state.call.outcome).toBe('abandoned');
+    expect(state.call.reachedNobody).toBe(false);
+  });
+
+  it('desk busy, then the leader unreachable, caller still on the line: the desk outcome stays busy and the call reached nobody', () => {
+    const leader = leg('fallback', 'leader', 'leader-leg');
+    const { state } = run([
+      offered,
+      dialed,
+      { kind: 'LegBusy', ...leg(), at: at(0) },
+      { kind: 'LegDialed', ...leader, at: at(10) },
+      { kind: 'LegUnreachable', ...leader, at: at(20), reason: 'CHANUNAVAIL' },
+      ended(30),
+    ]);
+    expect(state.call.outcome).toBe('busy');
+    expect(state.call.reachedNobody).toBe(true);
+    expect(state.call.timeline.map((e) => e.what)).toContain('reached nobody: desk phone desk busy; fallback phone leader unreachable (CHANUNAVAIL)');
+  });
+
+  it('a registered desk that never signals ringing until the PBX gives up is not-responding with ring count 0, not unanswered, and no absence', () => {
+    const { state, effects } = run([offered, dialed, { kind: 'LegNoAnswer', ...leg(), at: at(8_000) }, ended(8_010)]);
+    expect(state.call.outcome).toBe('not-responding');
+    expect(state.call.ringCount).toBe(0);
+    expect(state.call.timeline.map((e) => e.what)).toContain('desk phone desk did not respond (never signalled ringing) until the PBX gave up');
+    expect(state.call.reachedNobody).toBe(true);
+    expect(records(effects)).toHaveLength(0);
+  });
+
+  it('a desk that rang and was given up before three rings stays unanswered', () => {
+    const { state } = run([offered, dialed, ringing, { kind: 'LegNoAnswer', ...leg(), at: at(8_000) }, ended(8_010)]);
+    expect(state.call.outcome).toBe('unanswered');
+    expect(state.call.ringCount).toBe(2);
+  });
+});

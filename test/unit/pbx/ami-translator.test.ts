@@ -50,10 +50,30 @@ describe('AMI translation', () => {
       { Event: 'Hangup', Uniqueid: desk.DestUniqueid, Linkedid: caller.Linkedid, 'Cause-txt': 'Normal Clearing', Timestamp: '1764000010.0' },
       { Event: 'Hangup', ...caller, 'Cause-txt': 'Normal Clearing', Timestamp: '1764000010.1' },
     );
-    expect(events.map((e) => e.kind)).toEqual(['CallOffered', 'LegDialed', 'LegRinging', 'LegAnswered', 'CallerHungUp', 'CallEnded']);
+    // The desk hung up first; the PBX then ended the caller's channel: not the caller hanging up.
+    expect(events.map((e) => e.kind)).toEqual(['CallOffered', 'LegDialed', 'LegRinging', 'LegAnswered', 'CallEnded']);
     expect(events[1]).toMatchObject({ legId: desk.DestUniqueid, endpoint: 'desk', role: 'desk' });
     expect(events[2]?.at).toEqual(new Date(1764000000200));
     expect(t.openCalls).toBe(0);
+  });
+
+  it("the caller hangs up when the caller's channel gets a HangupRequest (SIP BYE/CANCEL), not when the dialplan hangs it up (SoftHangupRequest)", () => {
+    const byCaller = feed(
+      new AmiTranslator(roleOf),
+      { Event: 'Newchannel', ...caller, Timestamp: '1764000000.0' },
+      { Event: 'HangupRequest', ...caller, Cause: '16', Timestamp: '1764000001.0' },
+      { Event: 'Hangup', ...caller, Timestamp: '1764000001.1' },
+    );
+    expect(byCaller.map((e) => e.kind)).toEqual(['CallOffered', 'CallerHungUp', 'CallEnded']);
+    expect(byCaller[1]?.at).toEqual(new Date(1764000001000));
+
+    const byDialplan = feed(
+      new AmiTranslator(roleOf),
+      { Event: 'Newchannel', ...caller, Timestamp: '1764000000.0' },
+      { Event: 'SoftHangupRequest', ...caller, Cause: '16', Timestamp: '1764000001.0' },
+      { Event: 'Hangup', ...caller, 'Cause-txt': 'No route to destination', Timestamp: '1764000001.1' },
+    );
+    expect(byDialplan.map((e) => e.kind)).toEqual(['CallOffered', 'CallEnded']);
   });
 
   it('maps DialEnd statuses to leg outcomes', () => {

@@ -37,20 +37,26 @@ function replay(name: string) {
   return { frames, states: [...states.values()], effects, kinds, openCalls: translator.openCalls };
 }
 
-const cases: Array<[string, CallOutcome, number | null, number]> = [
-  ['answered', 'answered', 2, 0],
-  ['no-answer', 'absence', 3, 1],
-  ['caller-cancel', 'abandoned', 2, 0],
-  ['busy', 'busy', null, 0],
-  ['unregistered', 'unreachable', null, 0],
+// The captures were made with the last-resort dialplan: the desk is the only phone tried, so a
+// busy, unanswered or unreachable desk with the caller still on the line reached nobody.
+const cases: Array<[string, CallOutcome, number | null, number, boolean]> = [
+  ['answered', 'answered', 2, 0, false],
+  ['no-answer', 'absence', 3, 1, true],
+  ['caller-cancel', 'abandoned', 2, 0, false],
+  ['busy', 'busy', null, 0, true],
+  ['unregistered', 'unreachable', null, 0, true],
 ];
 
 describe('recorded Asterisk 22 calls', () => {
-  it.each(cases)('%s → %s (ring count %s, %i discipline record)', (name, outcome, ringCount, recordCount) => {
+  it.each(cases)('%s → %s (ring count %s, %i discipline record, reached nobody: %s)', (name, outcome, ringCount, recordCount, reachedNobody) => {
     const { states, effects, openCalls } = replay(name);
     expect(states).toHaveLength(1);
     const call = states[0]!.call;
     expect(call.outcome).toBe(outcome);
+    expect(call.reachedNobody).toBe(reachedNobody);
+    expect(effects.filter((e) => e.kind === 'unreached')).toHaveLength(reachedNobody ? 1 : 0);
+    // Only the citizen's own BYE/CANCEL is the caller hanging up; the dialplan's Hangup() is not.
+    expect(call.timeline.some((e) => e.what === 'caller hung up' || e.what.startsWith('caller hung up during'))).toBe(name === 'caller-cancel' || name === 'answered');
     expect(call.ringCount).toBe(ringCount);
     expect(call.endedAt).not.toBeNull();
     expect(call.callerNumber).toMatch(/^139\d+$/);

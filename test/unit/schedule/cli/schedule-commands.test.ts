@@ -98,6 +98,9 @@ describe('dialplan render and diff', () => {
 const field = (out: string, label: string) => out.split('\n').find((l) => l.startsWith(`${label.padEnd(11)} `))?.slice(12);
 
 describe('route: who covers the duty line at T, and why', () => {
+  // What the PBX does comes from the generated dialplan: the repo's copy, rendered from the example.
+  beforeEach(() => cli(['dialplan', 'render']));
+
   it('Saturday 2026-10-10 09:00 is an adjusted working day: the desk, winter hours', async () => {
     const { out } = await cli(['route', '--at', '2026-10-10T09:00']);
     expect(out).toContain('2026-10-10 09:00 Asia/Shanghai (Saturday; 2026-10-10T01:00:00.000Z)');
@@ -121,10 +124,76 @@ describe('route: who covers the duty line at T, and why', () => {
   it('names the day whose night period crosses midnight', async () => {
     const night = path.join(dir, 'night.yaml');
     await writeFile(night, NIGHT_SHIFT_YAML);
+    await cli(['dialplan', 'render'], { 'schedule.file': night });
     const { out } = await cli(['route', '--at', '2026-10-10 03:00'], { 'schedule.file': night });
     expect(field(out, 'covered by')).toMatch(/^night-desk: rings PJSIP\/night/);
     expect(field(out, 'day type')).toBe('workday — of 2026-10-09, whose period crosses midnight');
     expect(field(out, 'rule')).toBe('winter/workday period 23:00–07:00');
+  });
+
+  it('answers from the dialplan the PBX loads, and says which file it read', async () => {
+    const { out } = await cli(['route', '--at', '2026-11-23T10:00']);
+    const live = path.join(dir, 'live', 'duty-schedule.conf');
+    expect(field(out, 'covered by')).toBe('desk: rings PJSIP/desk (role desk)');
+    expect(field(out, 'dialplan')).toBe(`${path.join(dir, 'generated', 'duty-schedule.conf')} (the repo's rendered copy: there is no ${live})`);
+    expect(field(out, 'interval')).toBe('[duty-route-202611] 2026-11-23 08:20–12:00 Asia/Shanghai: desk — winter/every-day period 08:20–12:00');
+    expect(field(out, 'rule')).toBe('winter/every-day period 08:20–12:00');
+    expect(field(out, 'schedule')).toBeUndefined();
+
+    await cli(['dialplan', 'render', '--out', path.join(dir, 'live')]);
+    expect(field((await cli(['route', '--at', '2026-11-23T10:00'])).out, 'dialplan')).toBe(live);
+  });
+
+  it('2027-01-01 10:00 with a dialplan rendered for 2026 only: the PBX sends the call to the safe default, bureau, and route says so', async () => {
+    await cli(['dialplan', 'render', '--out', path.join(dir, 'live')]);
+    const { out } = await cli(['route', '--at', '2027-01-01T10:00']);
+    const live = path.join(dir, 'live', 'duty-schedule.conf');
+    expect(field(out, 'covered by')).toBe('bureau: rings PJSIP/bureau (role bureau)');
+    expect(field(out, 'dialplan')).toBe(live);
+    expect(field(out, 'no rules')).toBe(
+      `no dated rules for 2027-01 in ${live}: [duty-route] routes every call to its safe default bureau, with a WARNING in the PBX log — import the 2027 holiday calendar (duty-hotline calendar import FILE), then duty-hotline dialplan render and dialplan apply`,
+    );
+    expect(field(out, 'schedule')).toBe("the schedule file would route to desk (PJSIP/desk) (season, day type, plan and rule below are the schedule's)");
+    expect(field(out, 'rule')).toBe('winter/every-day period 08:20–12:00');
+    expect(field(out, 'unanswered')).toBeUndefined();
+    expect(field(out, 'calendar')).toBe('no data for 2027: holidays and adjusted working days are not applied');
+  });
+
+  it('a stale dialplan (rendered from another schedule): the answer is what the PBX does, and render + apply is asked for', async () => {
+    const later = path.join(dir, 'later.yaml');
+    await writeFile(later, (await readFile(EXAMPLE, 'utf8')).replace('{ from: "08:20", to: "12:00", cover: desk }', '{ from: "09:30", to: "12:00", cover: desk }'));
+    await cli(['dialplan', 'render', '--out', path.join(dir, 'live')], { 'schedule.file': later });
+    // The repo's copy (rendered from the example in beforeEach) is not what the PBX loads.
+    const { out } = await cli(['route', '--at', '2026-11-23T09:00']);
+    expect(field(out, 'covered by')).toBe('bureau: rings PJSIP/bureau (role bureau)');
+    expect(field(out, 'dialplan')).toBe(path.join(dir, 'live', 'duty-schedule.conf'));
+    expect(field(out, 'interval')).toBe('[duty-route-202611] 2026-11-22 22:10 – 2026-11-23 09:30 Asia/Shanghai: bureau — winter/every-day otherwise');
+    expect(field(out, 'schedule')).toBe(
+      "the schedule file would route to desk (PJSIP/desk): the dialplan is out of date, run duty-hotline dialplan render, then dialplan apply (season, day type, plan and rule below are the schedule's)",
+    );
+    expect(field(out, 'rule')).toBe('winter/every-day period 08:20–12:00');
+  });
+
+  it('without any generated dialplan: the hand-kept entry rings the desk as a last resort', async () => {
+    await rm(path.join(dir, 'generated'), { recursive: true });
+    const { out } = await cli(['route', '--at', '2026-10-10T15:00:00Z']);
+    expect(field(out, 'covered by')).toBe('last resort: rings PJSIP/desk (role desk), no fallback chain');
+    expect(field(out, 'dialplan')).toBe(
+      `none: no ${path.join(dir, 'live', 'duty-schedule.conf')}, no ${path.join(dir, 'generated', 'duty-schedule.conf')}; without the generated [duty-route], dialplan/duty-inbound.conf rings the desk for \${DUTY_DIAL_TIMEOUT} s with an ERROR in the log — run duty-hotline dialplan render, then dialplan apply`,
+    );
+    expect(field(out, 'schedule')).toBe("the schedule file would route to bureau (PJSIP/bureau) once rendered (season, day type, plan and rule below are the schedule's)");
+    // What the answer above says dialplan/duty-inbound.conf does.
+    const inbound = await readFile(path.join(repo, 'dialplan', 'duty-inbound.conf'), 'utf8');
+    expect(inbound).toContain(' same => n,GotoIf(${DIALPLAN_EXISTS(duty-route,s,1)}?duty-route,s,1)\n same => n,Log(ERROR,');
+    expect(inbound).toContain(' same => n,Set(DUTY_ENDPOINT=desk)\n same => n,Set(DUTY_ROLE=desk)');
+  });
+
+  it('a file in the live folder that is not a generated dialplan is an error naming it', async () => {
+    await cli(['dialplan', 'render', '--out', path.join(dir, 'live')]);
+    await writeFile(path.join(dir, 'live', 'duty-schedule.conf'), '[duty-inbound]\nexten => _X!,1,Hangup()\n');
+    const route = cli(['route', '--at', '2026-11-23T10:00']);
+    await expect(route).rejects.toBeInstanceOf(CliError);
+    await expect(route).rejects.toThrow(`cannot read ${path.join(dir, 'live', 'duty-schedule.conf')} as a generated dialplan: no [duty-route] context`);
   });
 
   it('rejects a time it cannot read, saying what it expects', async () => {
