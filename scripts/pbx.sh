@@ -5,6 +5,7 @@
 #   bash scripts/pbx.sh down      stop Asterisk, undo mounts (safe to repeat)
 #   bash scripts/pbx.sh restart   stop + start Asterisk, config re-rendered, no rebuild
 #   bash scripts/pbx.sh reload    re-render config + dialplan, "core reload" (no restart)
+#   bash scripts/pbx.sh kill      SIGKILL Asterisk (a PBX crash, for tests); "up" or "restart" starts it again
 #   bash scripts/pbx.sh status    one line; exit 0 when up, 3 when down
 #   bash scripts/pbx.sh rx "<cli command>"   run an Asterisk CLI command
 #   bash scripts/pbx.sh clock [<instant>|real]  show / set the PBX clock (libfaketime, see below)
@@ -525,13 +526,24 @@ cmd_clock() {
   echo "pbx: clock $(describe_clock)"
 }
 
+cmd_kill() {
+  lock
+  local pid
+  pid=$(asterisk_pid) || { echo "pbx: Asterisk is not running"; return 0; }
+  kill -KILL "$pid"
+  for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$pid" 2>/dev/null && die "Asterisk (pid $pid) survived SIGKILL"
+  echo "pbx: killed Asterisk (pid $pid)"
+}
+
 case ${1:-} in
 up) cmd_up ;;
+kill) cmd_kill ;;
 down) cmd_down ;;
 restart) cmd_restart ;;
 reload) cmd_reload ;;
 status) cmd_status ;;
 rx) shift; cmd_rx "$@" ;;
 clock) shift; cmd_clock "$@" ;;
-*) echo "usage: bash scripts/pbx.sh up|down|restart|reload|status|rx \"<cli command>\"|clock [<instant>|real]" >&2; exit 2 ;;
+*) echo "usage: bash scripts/pbx.sh up|down|restart|reload|kill|status|rx \"<cli command>\"|clock [<instant>|real]" >&2; exit 2 ;;
 esac

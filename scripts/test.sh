@@ -9,8 +9,9 @@ echo "== type-check and lint"
 npm run --silent typecheck
 npm run --silent lint
 
-# PBX tests use a short ring cadence (test/pbx/service-under-test.ts) and a short Dial() timeout.
-export DUTY_DIAL_TIMEOUT="${DUTY_DIAL_TIMEOUT:-8}"
+# PBX tests use a short ring cadence (test/pbx/service-under-test.ts: 200 ms on, 800 ms off; the
+# sandbox's ringing tone is set to the same) and a short Dial() timeout.
+export DUTY_DIAL_TIMEOUT="${DUTY_DIAL_TIMEOUT:-8}" DUTY_RING_ON_MS="${DUTY_RING_ON_MS:-200}" DUTY_RING_OFF_MS="${DUTY_RING_OFF_MS:-800}"
 echo "== sandbox PBX"
 bash scripts/pbx.sh up
 trap 'bash scripts/pbx.sh down >/dev/null 2>&1 || true' EXIT

@@ -125,6 +125,11 @@ export async function restartAsterisk(): Promise<void> {
   await pbx(['restart'], 120_000);
 }
 
+/** SIGKILL Asterisk (a PBX crash); restartAsterisk() starts it again. */
+export async function killAsterisk(): Promise<void> {
+  await pbx(['kill'], 30_000);
+}
+
 /** Run an Asterisk CLI command (asterisk -rx) in the sandbox; resolves with its output. */
 export function asteriskRx(command: string): Promise<string> {
   return pbx(['rx', command], 30_000);

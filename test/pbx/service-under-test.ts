@@ -38,7 +38,7 @@ export interface ServiceUnderTest {
 }
 
 /** The service on the host's real clock: its ring deadlines follow the PBX's (faked) clock by itself (src/pbx/pbx-clock.ts). */
-export async function startServiceUnderTest(kind: DatabaseKind): Promise<ServiceUnderTest> {
+export async function startServiceUnderTest(kind: DatabaseKind, configOverrides: Record<string, unknown> = {}): Promise<ServiceUnderTest> {
   const pbx = pbxSettings();
   let cleanup: () => Promise<void>;
   const overrides: Record<string, unknown> = {
@@ -52,6 +52,7 @@ export async function startServiceUnderTest(kind: DatabaseKind): Promise<Service
     'rings.onMs': TEST_RINGS.onMs,
     'rings.offMs': TEST_RINGS.offMs,
     'rings.decisionGraceMs': 200,
+    ...configOverrides,
   };
   if (kind === 'postgres') {
     const db = await createPgTestDatabase();

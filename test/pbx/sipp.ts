@@ -21,7 +21,7 @@ import { pbxSettings, repoRoot, type PbxSettings } from './sandbox.js';
 export const scenarioDir = path.join(repoRoot, 'sipp');
 
 /** What the desk phone does with an incoming call. */
-export type DeskBehaviour = 'never-answer' | 'answer-after' | 'busy';
+export type DeskBehaviour = 'never-answer' | 'answer-after' | 'busy' | 'silent';
 
 /** Outcome of one sipp run. */
 export interface SippResult {
@@ -296,7 +296,7 @@ export function startDesk(options: DeskOptions): DeskHandle {
   const s = options.settings ?? pbxSettings();
   const phone = options.phone ?? 'desk';
   const port = options.port ?? phonePort(phone, s);
-  const scenario = { 'never-answer': 'desk-never-answer.xml', 'answer-after': 'desk-answer-after.xml', busy: 'desk-busy.xml' }[options.behaviour];
+  const scenario = { 'never-answer': 'desk-never-answer.xml', 'answer-after': 'desk-answer-after.xml', busy: 'desk-busy.xml', silent: 'desk-silent.xml' }[options.behaviour];
   if (!scenario) throw new Error(`unknown desk behaviour "${String(options.behaviour)}"`);
   const answerAfterMs = options.answerAfterMs ?? 2000;
   if (options.behaviour === 'answer-after' && !(answerAfterMs > 0)) throw new Error('answerAfterMs must be > 0');
