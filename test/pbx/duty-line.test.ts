@@ -45,6 +45,7 @@ describe.each<DatabaseKind>(['postgres', 'pglite'])('duty line on the real PBX (
     expect(call.outcome).toBe('answered');
     expect(call.ringCount).toBe(2);
     expect(call.answeredBy).toBe('desk');
+    expect(call.reachedNobody).toBe(false);
     expect(await sut.recordsFor(call.pbxCallId)).toEqual([]);
   });
 
@@ -103,6 +104,8 @@ describe.each<DatabaseKind>(['postgres', 'pglite'])('duty line on the real PBX (
 
     const call = await sut.waitForCall(from, ended);
     expect(call.outcome).toBe('busy');
+    // The leader and the bureau phones of the fallback chain are not registered: nobody took the call.
+    expect(call.reachedNobody).toBe(true);
     expect(await sut.recordsFor(call.pbxCallId)).toEqual([]);
   });
 
@@ -116,6 +119,10 @@ describe.each<DatabaseKind>(['postgres', 'pglite'])('duty line on the real PBX (
     const call = await sut.waitForCall(from, ended);
     expect(call.outcome).toBe('unreachable');
     expect(call.deskEndpoint).toBe('desk');
+    expect(call.reachedNobody).toBe(true);
+    expect(call.timeline.map((e) => e.what)).toContain(
+      'reached nobody: desk phone desk unreachable (CHANUNAVAIL); fallback phone leader unreachable (CHANUNAVAIL); bureau phone bureau unreachable (CHANUNAVAIL)',
+    );
   });
 
   it('Asterisk restarted while the service runs: the service reconnects and the next call is logged', async () => {
