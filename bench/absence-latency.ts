@@ -33,6 +33,7 @@ for (const phone of ['leader', 'bureau']) await unregisterPhone(phone);
 // The defaults are what is measured (the PBX tests use a longer grace).
 const grace = loadConfig().rings.decisionGraceMs;
 const sut = await startServiceUnderTest(kind, { 'rings.decisionGraceMs': grace });
+await sut.service.database.opened;
 const tap = await openAmiTap();
 const visible: number[] = [];
 try {

@@ -79,6 +79,29 @@ describe('call tracker', () => {
     expect(records).toHaveLength(0);
   });
 
+  it("an answer stamped 1 ms before the deadline that arrives after the grace, ahead of the PBX's answer to the ping, is an answer, not an absence", async () => {
+    const clock = new FakeClock(t0);
+    const records: DisciplineInput[] = [];
+    const saved: CallSnapshot[] = [];
+    let answerPing: (at: Date) => void = () => {};
+    const tracker = new CallTracker({
+      rules: { rules: CHINA_RING_RULES },
+      sink: { saveCall: (c) => saved.push(c), recordDiscipline: (r) => records.push(r) },
+      clock,
+      // The PBX answers the ping when the test says: the events it sent before arrive first (one ordered stream).
+      pbx: { time: () => new Promise<Date>((resolve) => (answerPing = resolve)), lastHeard: () => undefined },
+      logger: pino({ level: 'silent' }),
+      decisionGraceMs: 50,
+    });
+    start.forEach((e) => tracker.handle(e));
+    clock.advanceTo(at(15_020 + 50));
+    tracker.handle({ kind: 'LegAnswered', ...desk, at: at(15_019) });
+    answerPing(at(15_071));
+    await settle();
+    expect(records).toHaveLength(0);
+    expect(saved.at(-1)).toMatchObject({ outcome: 'answered', ringCount: 3 });
+  });
+
   it('a PBX whose clock is still before the deadline is asked again later; the absence waits for it', async () => {
     const { clock, records, handle, pbx } = setup({ pbxBehindMs: 1_000 });
     start.forEach(handle);
