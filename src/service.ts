@@ -89,6 +89,7 @@ export async function startService(config: Config, { logger, clock: localClock =
     pbx: { time: () => askPbxTime(ami, config.rings.deadlineCheckTimeoutMs), lastHeard: () => clock.lastHeard() },
     logger: callsLog,
     decisionGraceMs: config.rings.decisionGraceMs,
+    onLost: (callId) => translator.forget(callId),
     onUnreached: (call, attempts) => unreached.add(call, describeAttempts(attempts)),
   });
   const scheduleLog = logger.child({ component: 'schedule' });

@@ -41,6 +41,8 @@ export interface CallTrackerOptions {
    * may still be inside the PBX's own event pipeline. The decision itself uses PBX timestamps.
    */
   decisionGraceMs: number;
+  /** A call ended because the PBX could not be heard: its later events, if any, must not start it again. */
+  onLost?: (callId: string) => void;
   /** A call ended with nobody answering while the caller was on the line (logged at error level too). */
   onUnreached?: (call: CallSnapshot, attempts: readonly LegAttempt[]) => void;
 }
@@ -152,6 +154,7 @@ export class CallTracker {
 
   private lose(callId: string, reason: string): void {
     this.feed({ kind: 'PbxLost', callId, at: this.opts.pbx.lastHeard() ?? new Date(0), reason });
+    this.opts.onLost?.(callId);
   }
 
   private open(callId: string): LiveCall {

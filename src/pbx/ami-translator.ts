@@ -67,6 +67,12 @@ export class AmiTranslator {
     }
   }
 
+  /** Forget one call (it ended as lost while the PBX did not answer): its later events are those of a call not followed. */
+  forget(callId: string): void {
+    for (const id of this.callChannels.get(callId) ?? []) this.channels.delete(id);
+    this.callChannels.delete(callId);
+  }
+
   /**
    * Forget every call (the AMI connection was lost): what happened meanwhile is unknown, so
    * their later events are those of calls not followed.

@@ -5,10 +5,11 @@
  * reported. sipp plays the caller and the phones; the service runs on PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asteriskRx, ensurePbxUp, killAsterisk, openAmiTap, restartAsterisk, SANDBOX_OFFICE_HOURS, setPbxClock } from './sandbox.js';
+import { asteriskRx, ensurePbxUp, killAsterisk, openAmiTap, pbxSettings, restartAsterisk, SANDBOX_OFFICE_HOURS, setPbxClock } from './sandbox.js';
 import { RING_MS, startServiceUnderTest, TEST_RINGS, uniqueCaller, type CallJson, type ServiceUnderTest } from './service-under-test.js';
 import { placeCall, startDesk, unregisterPhone } from './sipp.js';
 import { eventually } from '../support/poll.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
 
 const ended = (c: CallJson) => c.endedAt !== null;
 /** Monday 2026-11-23 23:00 in Shanghai: after hours, the bureau covers (dialplan/schedule.example.yaml). */
@@ -57,6 +58,42 @@ describe('a PBX that fails while the desk rings', () => {
     await calling;
     await sut.service.ami.waitUntilConnected(30_000);
     await unregisterPhone('desk');
+  }, 90_000);
+});
+
+describe('a PBX whose events stop while the desk rings', () => {
+  it('AMI stalls (connection open, nothing arrives) during ring 2: the PBX does not answer the Ping at the deadline, the call ends interrupted, no absence; its events arriving later do not reopen it', async () => {
+    const pbx = pbxSettings();
+    const proxy = await startTcpProxy({ host: pbx.host, port: pbx.amiPort });
+    const stalled = await startServiceUnderTest('postgres', { 'ami.port': proxy.port, 'rings.deadlineCheckTimeoutMs': 1_000 });
+    const desk = startDesk({ behaviour: 'never-answer' });
+    try {
+      await desk.registered;
+      await stalled.service.database.opened;
+      const from = uniqueCaller();
+      const calling = placeCall({ from, timeoutMs: 60_000 });
+      const ringing = await stalled.waitForCall(from, (c) => c.deskRingingAt !== null);
+      await new Promise((r) => setTimeout(r, Math.round(RING_MS * 1.5)));
+      proxy.freeze();
+
+      const lost = await stalled.waitForCall(from, ended, 10_000);
+      expect(lost.outcome).toBe('interrupted');
+      expect(lost.ringCount).toBeNull();
+      expect(lost.timeline.at(-1)?.what).toMatch(/^PBX failure: the PBX did not answer at a ring deadline \(.*1000 ms.*\); nothing is known of the call after this moment/);
+      expect(Date.parse(lost.endedAt!) - Date.parse(ringing.deskRingingAt!)).toBeLessThan(3 * RING_MS);
+      expect(await stalled.recordsFor(lost.pbxCallId)).toEqual([]);
+
+      proxy.thaw();
+      await calling; // the PBX went on: the desk rang out, the chain reached nobody, the caller heard the message
+      await stalled.service.writes.onIdle();
+      const after = await stalled.get<CallJson>(`/calls/${lost.id}`);
+      expect(after).toEqual(lost);
+      expect(await stalled.recordsFor(lost.pbxCallId)).toEqual([]);
+    } finally {
+      await desk.stop();
+      await stalled.stop();
+      await proxy.close();
+    }
   }, 90_000);
 });
 

@@ -1,7 +1,9 @@
 /**
  * A tiny TCP proxy for "the database went away" tests: clients connect to the proxy, which
  * pipes to the target. cut() destroys every open connection and refuses new ones (they are
- * accepted and reset at once, like a server going down); restore() forwards again.
+ * accepted and reset at once, like a server going down); restore() forwards again. freeze()
+ * holds back what the target sends while every connection stays open (a server that stops
+ * talking); thaw() delivers what was held and forwards again.
  */
 import net from 'node:net';
 
@@ -19,6 +21,8 @@ export interface TcpProxy {
    */
   cutWhenClientSends(marker: string): { readonly fired: number };
   restore(): void;
+  freeze(): void;
+  thaw(): void;
   close(): Promise<void>;
 }
 
@@ -26,6 +30,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   const sockets = new Set<net.Socket>();
   let cut = false;
   let trap: { marker: Buffer; fired: number } | undefined;
+  let frozen = false;
+  const held: Array<{ client: net.Socket; chunk: Buffer }> = [];
 
   const cutAll = () => {
     cut = true;
@@ -59,7 +65,11 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       upstream.write(chunk);
     });
     client.on('end', () => upstream.end());
-    upstream.pipe(client);
+    upstream.on('data', (chunk: Buffer) => {
+      if (frozen) held.push({ client, chunk });
+      else client.write(chunk);
+    });
+    upstream.on('end', () => client.end());
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -89,6 +99,13 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     },
     restore() {
       cut = false;
+    },
+    freeze() {
+      frozen = true;
+    },
+    thaw() {
+      frozen = false;
+      for (const { client, chunk } of held.splice(0)) if (!client.destroyed) client.write(chunk);
     },
     async close() {
       for (const socket of sockets) socket.destroy();

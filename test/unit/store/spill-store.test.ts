@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoreLogger } from '../../../src/store/logger.js';
@@ -43,6 +43,56 @@ describe('SpillStore', () => {
 
     await store.remove(first!);
     expect((await store.readAll()).map((f) => f.path)).toEqual([second]);
+  });
+
+  it('reads a spill file written before calls had reachedNobody (2026-11 format): the call lands with reachedNobody false', async () => {
+    const dir = await tempDir();
+    const spill = join(dir, 'spill');
+    const store = new SpillStore(spill, recordingLogger().logger);
+    await mkdir(spill, { recursive: true });
+    const old = {
+      format: 'duty-hotline/unwritten-writes',
+      version: 1,
+      writtenAt: '2026-11-30T00:00:00.000Z',
+      calls: [
+        {
+          pbxCallId: '1795425976.2',
+          callerNumber: '13900000001',
+          callerName: null,
+          dialed: '1000',
+          offeredAt: '2026-11-23T02:00:00.000Z',
+          deskEndpoint: 'desk',
+          deskRingingAt: '2026-11-23T02:00:00.100Z',
+          answeredAt: null,
+          answeredBy: null,
+          ringCount: 3,
+          endedAt: '2026-11-23T02:00:08.000Z',
+          outcome: 'absence',
+          timeline: [{ at: '2026-11-23T02:00:00.000Z', what: 'offered by 13900000001' }],
+        },
+      ],
+      discipline: [],
+    };
+    await writeFile(join(spill, 'unwritten-20261130T000000.000Z.json'), JSON.stringify(old));
+    const [file] = await store.readAll();
+    expect(file?.calls).toEqual([
+      {
+        pbxCallId: '1795425976.2',
+        callerNumber: '13900000001',
+        callerName: null,
+        dialed: '1000',
+        offeredAt: new Date('2026-11-23T02:00:00.000Z'),
+        deskEndpoint: 'desk',
+        deskRingingAt: new Date('2026-11-23T02:00:00.100Z'),
+        answeredAt: null,
+        answeredBy: null,
+        ringCount: 3,
+        endedAt: new Date('2026-11-23T02:00:08.000Z'),
+        outcome: 'absence',
+        reachedNobody: false,
+        timeline: [{ at: '2026-11-23T02:00:00.000Z', what: 'offered by 13900000001' }],
+      },
+    ]);
   });
 
   it('writes no file when nothing is unwritten, and reads none from a missing directory', async () => {
