@@ -75,7 +75,7 @@ describe('SpillStore', () => {
     };
     await writeFile(join(spill, 'unwritten-20261130T000000.000Z.json'), JSON.stringify(old));
     const [file] = await store.readAll();
-    expect(file?.calls).toEqual([
+    expect(file?.writes.calls).toEqual([
       {
         pbxCallId: '1795425976.2',
         callerNumber: '13900000001',
