@@ -22,9 +22,9 @@ import type { HealthReport } from './http/health-routes.js';
 import { AmiClient } from './pbx/ami/ami-client.js';
 import { AmiTranslator, pbxTimeOf } from './pbx/ami-translator.js';
 import { PbxClock } from './pbx/pbx-clock.js';
-import { askPbxTime, listLiveCalls, readRingTone } from './pbx/pbx-queries.js';
+import { askPbxTime, listLiveCalls, readRingTone, ringToneMismatch } from './pbx/pbx-queries.js';
 import { describeAttempts } from './core/call-rules.js';
-import type { CallSnapshot } from './calls/call-record.js';
+import { UnreachedCalls } from './calls/unreached-calls.js';
 import type { Schedule } from './core/schedule-model.js';
 import { startCalendarWarnings } from './schedule/calendar-warnings.js';
 import { endpointRoles } from './schedule/endpoint-roles.js';
@@ -146,7 +146,7 @@ export async function startService(config: Config, { logger, clock: localClock =
   let cadenceWarning: string | undefined;
   const checkCadence = async () => {
     try {
-      cadenceWarning = ringToneMismatch(config.rings, await readRingTone(ami, config.rings.toneZone));
+      cadenceWarning = ringToneMismatch(config.rings.toneZone, config.rings, await readRingTone(ami, config.rings.toneZone));
     } catch (err) {
       amiLog.warn({ err }, 'could not read the ringing tone from the PBX (indication show)');
       return;
@@ -243,31 +243,6 @@ async function reconcile(ami: AmiClient, tracker: CallTracker, log: Logger): Pro
     log.warn({ err }, 'could not reconcile live calls after connecting');
     return undefined;
   }
-}
-
-/** Calls that reached nobody since the service started: an alarm in /healthz. */
-class UnreachedCalls {
-  count = 0;
-  last: { pbxCallId: string; at: string; outcome: string; tried: string } | null = null;
-
-  add(call: CallSnapshot, tried: string): void {
-    this.count++;
-    this.last = { pbxCallId: call.pbxCallId, at: (call.endedAt ?? call.offeredAt).toISOString(), outcome: call.outcome, tried };
-  }
-
-  /** A warning while the last such call is less than a day old. */
-  warnings(now: Date): string[] {
-    if (!this.last || now.getTime() - Date.parse(this.last.at) > 24 * 3600_000) return [];
-    return [`a call to the duty line reached nobody at ${this.last.at} (${this.last.tried}); ${this.count} since the service started`];
-  }
-}
-
-/** A warning naming both values when the PBX's ringing tone and the ring cadence the service counts with differ. */
-function ringToneMismatch(rings: Config['rings'], tone: { onMs: number; offMs: number } | undefined): string | undefined {
-  const counted = `${rings.onMs} ms on / ${rings.offMs} ms off`;
-  if (!tone) return `the PBX has no ringing tone for tone zone "${rings.toneZone}" (indications.conf): cannot check it against the ring cadence counted (${counted})`;
-  if (tone.onMs === rings.onMs && tone.offMs === rings.offMs) return undefined;
-  return `ring cadence mismatch: the PBX's ringing tone for "${rings.toneZone}" is ${tone.onMs} ms on / ${tone.offMs} ms off, the service counts rings at ${counted} (rings.onMs/offMs): every ring count is wrong until they agree`;
 }
 
 function healthReport(ami: AmiClient, writes: WriteQueue, tracker: CallTracker, database: DatabaseStatus, unreached: UnreachedCalls, warnings: string[]): HealthReport {

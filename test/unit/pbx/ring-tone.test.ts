@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRingTone } from '../../../src/pbx/pbx-queries.js';
+import { parseRingTone, ringToneMismatch } from '../../../src/pbx/pbx-queries.js';
 
 // `indication show cn` as the sandbox's Asterisk 22 prints it (one AMI Output header per line).
 const cn = [
@@ -26,5 +26,17 @@ describe("the PBX's ringing tone from `indication show`", () => {
     expect(parseRingTone(cn, 'de')).toBeUndefined();
     expect(parseRingTone(['xx      ring            garbage'], 'xx')).toBeUndefined();
     expect(parseRingTone(['No country matching "zz" found.'], 'zz')).toBeUndefined();
+  });
+});
+
+describe('ring tone against the counted cadence', () => {
+  it('agreeing: no warning; differing or missing: a warning naming both values', () => {
+    expect(ringToneMismatch('cn', { onMs: 1000, offMs: 4000 }, { onMs: 1000, offMs: 4000 })).toBeUndefined();
+    expect(ringToneMismatch('cn', { onMs: 1000, offMs: 4000 }, { onMs: 1000, offMs: 3000 })).toBe(
+      'ring cadence mismatch: the PBX\'s ringing tone for "cn" is 1000 ms on / 3000 ms off, the service counts rings at 1000 ms on / 4000 ms off (rings.onMs/offMs): every ring count is wrong until they agree',
+    );
+    expect(ringToneMismatch('zz', { onMs: 1000, offMs: 4000 }, undefined)).toBe(
+      'the PBX has no ringing tone for tone zone "zz" (indications.conf): cannot check it against the ring cadence counted (1000 ms on / 4000 ms off)',
+    );
   });
 });
