@@ -16,7 +16,7 @@ export const monthContext = (year: number, month: number): string => `${ROUTE_CO
 export const destinationContext = (name: string): string => `duty-dest-${name}`;
 const REPORT_CONTEXT = 'duty-schedule-report';
 /** Hand-kept in dialplan/duty-inbound.conf: the message for a caller no phone took. */
-export const NO_ONE_REACHABLE_CONTEXT = 'duty-no-one-reachable';
+const NO_ONE_REACHABLE_CONTEXT = 'duty-no-one-reachable';
 const DEFAULT_FALLBACK_RING_TIMEOUT_SECONDS = 60;
 const DESK_RING_MARGIN_MS = 1000;
 

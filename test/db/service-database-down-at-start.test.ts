@@ -3,37 +3,19 @@
  * anyway, logs the call the fake PBX plays into its write queue, answers 503 until the
  * database opens, then stores the call once.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgTestDatabase, createTempDir, pgServer, pgUrl, type PgTestDatabase } from '../support/db.js';
-import { recordedCall, startFakePbx, type FakePbx } from '../support/fake-pbx.js';
+import { describe, expect, it } from 'vitest';
+import { recordedCall } from '../support/fake-pbx.js';
+import { usePgBehindProxy } from '../support/pg-behind-proxy.js';
 import { eventually } from '../support/poll.js';
-import { startTestService, type ErrorJson, type TestService } from '../support/service-harness.js';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { startTestService, type ErrorJson } from '../support/service-harness.js';
 
 describe('service started while PostgreSQL is unreachable', () => {
-  let database: PgTestDatabase;
-  let proxy: TcpProxy;
-  let pbx: FakePbx;
-  let spillDir: { path: string; rm(): Promise<void> };
-  let sut: TestService | undefined;
-
-  beforeAll(async () => {
-    database = await createPgTestDatabase(); // empty: the service migrates it once it can connect
-    proxy = await startTcpProxy(pgServer());
-    pbx = await startFakePbx();
-    spillDir = await createTempDir('dh-spill-');
-  });
-  afterAll(async () => {
-    await sut?.service.stop({ drainTimeoutMs: 1_000 });
-    await pbx?.close();
-    await proxy?.close();
-    await database?.drop();
-    await spillDir?.rm();
-  });
+  const env = usePgBehindProxy();
 
   it('starts, answers 503 with the reason until the database opens, then stores the queued call exactly once and turns healthy', async () => {
+    const { proxy, pbx } = env;
     proxy.cut();
-    sut = await startTestService({ pbx, databaseUrl: pgUrl(database.name, { host: '127.0.0.1', port: proxy.port }), spillDir: spillDir.path });
+    const sut = (env.sut = await startTestService({ pbx, databaseUrl: env.databaseUrl(), spillDir: env.spillDir.path }));
     const { service } = sut;
     await service.ami.waitUntilConnected(10_000);
 
@@ -45,7 +27,7 @@ describe('service started while PostgreSQL is unreachable', () => {
     });
 
     const health = await eventually('a failed open attempt in /healthz', async () => {
-      const h = await sut!.health();
+      const h = await sut.health();
       return h.body.database.openError !== null && h;
     });
     expect(health.status).toBe(503);
@@ -71,7 +53,7 @@ describe('service started while PostgreSQL is unreachable', () => {
     expect(await sut.recordsFor(call.pbxCallId)).toHaveLength(1);
 
     const healthy = await eventually('/healthz 200', async () => {
-      const h = await sut!.health();
+      const h = await sut.health();
       return h.status === 200 && h;
     });
     expect(healthy.body).toMatchObject({ status: 'ok', ami: { state: 'connected' }, database: { state: 'open', openError: null, pendingWrites: 0, failing: false } });
