@@ -11,7 +11,7 @@
  * migrate deploy/status` is for ops and agrees with it (same _prisma_migrations table).
  */
 import { defineConfig } from 'prisma/config';
-import { createPgPool, DEFAULT_PGLITE_DIR, openPglite, pgAdapterFactory, pgliteAdapterFactory } from './src/store/adapters.js';
+import { createPgPool, DEFAULT_PGLITE_DIR, openPglite, pgAdapterFactory, pgliteAdapterFactory } from './src/platform/db/adapters.js';
 
 // The CLI calls adapter() more than once per command (`migrate deploy` calls it once for
 // the datasource banner, never connecting that one, then again for the schema engine).

@@ -14,10 +14,10 @@
  * 2 ms) that returns the record.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config/load-config.js';
-import { ensurePbxUp, openAmiTap, SANDBOX_OFFICE_HOURS, setPbxClock } from '../test/pbx/sandbox.js';
-import { startServiceUnderTest, TEST_RINGS, uniqueCaller, type DatabaseKind } from '../test/pbx/service-under-test.js';
-import { placeCall, startDesk, unregisterPhone } from '../test/pbx/sipp.js';
+import { loadConfig } from '../src/platform/config/load-config.js';
+import { ensurePbxUp, openAmiTap, SANDBOX_OFFICE_HOURS, setPbxClock } from '../test/support/pbx/sandbox.js';
+import { startServiceUnderTest, TEST_RINGS, uniqueCaller, type DatabaseKind } from '../test/support/pbx/service-under-test.js';
+import { placeCall, startDesk, unregisterPhone } from '../test/support/pbx/sipp.js';
 
 const { values } = parseArgs({ options: { calls: { type: 'string', default: '20' }, db: { type: 'string', default: 'pglite' } } });
 const calls = Number(values.calls);

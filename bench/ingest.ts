@@ -17,9 +17,9 @@ import type { DisciplineInput } from '../src/discipline/discipline-record.js';
 import { PrismaDisciplineStore } from '../src/discipline/prisma-discipline-store.js';
 import { AmiFrameParser } from '../src/pbx/ami/frame-parser.js';
 import type { AmiFrame } from '../src/pbx/ami/ami-frame.js';
-import { AmiTranslator } from '../src/pbx/ami-translator.js';
-import { openDatabase } from '../src/store/database.js';
-import { WriteQueue } from '../src/store/write-queue.js';
+import { AmiTranslator } from '../src/pbx/asterisk/ami-translator.js';
+import { openDatabase } from '../src/platform/db/database.js';
+import { WriteQueue } from '../src/platform/outbox/write-queue.js';
 import { FakeClock } from '../test/support/fake-clock.js';
 import { recordedStream } from './ami-stream.js';
 

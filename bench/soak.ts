@@ -32,11 +32,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeHeapSnapshot } from 'node:v8';
 import pg from 'pg';
-import { loadConfig } from '../src/config/load-config.js';
-import { createLogger } from '../src/logger.js';
-import { AmiTranslator } from '../src/pbx/ami-translator.js';
-import { startService } from '../src/service.js';
-import { openDatabase } from '../src/store/database.js';
+import { loadConfig } from '../src/platform/config/load-config.js';
+import { createLogger } from '../src/platform/logger.js';
+import { AmiTranslator } from '../src/pbx/asterisk/ami-translator.js';
+import { startService } from '../src/app/service.js';
+import { openDatabase } from '../src/platform/db/database.js';
 import { eventually } from '../test/support/poll.js';
 
 const { values } = parseArgs({

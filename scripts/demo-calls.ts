@@ -3,7 +3,7 @@
  * the desk phone), then the resulting call-log entries and discipline records, read back from
  * the running service's HTTP API. Run by scripts/demo.sh.
  */
-import { placeCall, startDesk } from '../test/pbx/sipp.js';
+import { placeCall, startDesk } from '../test/support/pbx/sipp.js';
 
 const api = process.env.DEMO_API ?? 'http://127.0.0.1:8080';
 const ringMs = Number(process.env.DUTY_RING_ON_MS ?? 1000) + Number(process.env.DUTY_RING_OFF_MS ?? 4000);

@@ -27,7 +27,7 @@ cleanup() {
 trap cleanup EXIT
 
 mkdir -p data
-node dist/src/cli.js serve >data/demo-service.log 2>&1 &
+node dist/src/cli/main.js serve >data/demo-service.log 2>&1 &
 service_pid=$!
 for _ in $(seq 100); do
   curl -fsS "http://127.0.0.1:$DUTY_HTTP_PORT/healthz" >/dev/null 2>&1 && break

@@ -29,7 +29,7 @@
 #   Tests want short ringing: DUTY_DIAL_TIMEOUT=8 bash scripts/pbx.sh up (as scripts/test.sh)
 #
 # Calls are routed by the generated schedule (dialplan/generated/duty-schedule.conf): up, restart
-# and reload render it first (npx tsx src/cli.ts dialplan render --years $DUTY_PBX_SCHEDULE_YEARS)
+# and reload render it first (npx tsx src/cli/main.ts dialplan render --years $DUTY_PBX_SCHEDULE_YEARS)
 # when it is missing.
 #
 # The PBX clock: "clock <instant>" (anything `date -d` reads, e.g. 2026-10-10T09:00+08:00) makes
@@ -234,8 +234,8 @@ ensure_root() {
 ensure_schedule_rendered() { # the generated dialplan, rendered from the configured schedule if missing
   [[ -f $repo/dialplan/generated/duty-schedule.conf ]] && return 0
   local years=${DUTY_PBX_SCHEDULE_YEARS:-2026}
-  say "rendering the duty schedule dialplan for $years (npx tsx src/cli.ts dialplan render --years $years)"
-  (cd "$repo" && npx --no-install tsx src/cli.ts dialplan render --years "$years" >&2) ||
+  say "rendering the duty schedule dialplan for $years (npx tsx src/cli/main.ts dialplan render --years $years)"
+  (cd "$repo" && npx --no-install tsx src/cli/main.ts dialplan render --years "$years" >&2) ||
     say "WARNING: could not render dialplan/generated/duty-schedule.conf: calls will ring the desk only (duty-inbound's last resort)"
 }
 

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { notFound } from '../http/errors.js';
-import { withIsoDates } from '../http/json.js';
-import { parsePage, parseRange } from '../http/range.js';
-import { DateTime, ErrorBody, Nullable, RangeQuery, TimelineEntry } from '../http/schemas.js';
+import { notFound } from '../platform/http/errors.js';
+import { withIsoDates } from '../platform/http/json.js';
+import { parsePage, parseRange } from '../platform/http/range.js';
+import { DateTime, ErrorBody, Nullable, RangeQuery, TimelineEntry } from '../platform/http/schemas.js';
 import { CALL_OUTCOMES } from './call-record.js';
 import type { CallStore } from './call-store.js';
 

@@ -10,9 +10,9 @@
  * PBX was heard from (PbxLost), and no ring is counted past it.
  */
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
-import type { CallEvent } from '../core/call-events.js';
-import { describeAttempts, step, type CallState, type CoreEvent, type LegAttempt, type RulesContext } from '../core/call-rules.js';
+import type { Clock } from '../platform/clock.js';
+import type { CallEvent } from '../core/call/call-events.js';
+import { describeAttempts, step, type CallState, type CoreEvent, type LegAttempt, type RulesContext } from '../core/call/call-rules.js';
 import type { DisciplineInput } from '../discipline/discipline-record.js';
 import type { CallSnapshot } from './call-record.js';
 

@@ -1,6 +1,6 @@
 import type { CallQuery, CallRecord, CallSnapshot } from './call-record.js';
 import type { CallStore } from './call-store.js';
-import { unavailableOnConnectionLoss } from '../store/database-unavailable-error.js';
+import { unavailableOnConnectionLoss } from '../platform/db/database-unavailable-error.js';
 
 /**
  * A CallStore that forwards to the store of the database once it is open. `current` throws

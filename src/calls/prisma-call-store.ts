@@ -1,5 +1,5 @@
 import type { CallLogEntry as CallLogEntryRow, PrismaClient } from '../generated/prisma/client.js';
-import { asOutcome, isUuid, timelineFromJson, timelineToJson } from '../store/json-mapping.js';
+import { asOutcome, isUuid, timelineFromJson, timelineToJson } from '../platform/db/json-mapping.js';
 import type { CallQuery, CallRecord, CallSnapshot } from './call-record.js';
 import type { CallStore } from './call-store.js';
 

@@ -1,6 +1,6 @@
 import type { DisciplineInput, DisciplineQuery, DisciplineRecord } from './discipline-record.js';
 import type { DisciplineStore } from './discipline-store.js';
-import { unavailableOnConnectionLoss } from '../store/database-unavailable-error.js';
+import { unavailableOnConnectionLoss } from '../platform/db/database-unavailable-error.js';
 
 /**
  * A DisciplineStore that forwards to the store of the database once it is open. `current`

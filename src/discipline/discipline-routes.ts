@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { withIsoDates } from '../http/json.js';
-import { parsePage, parseRange } from '../http/range.js';
-import { DateTime, ErrorBody, Nullable, RangeQuery, TimelineEntry } from '../http/schemas.js';
+import { withIsoDates } from '../platform/http/json.js';
+import { parsePage, parseRange } from '../platform/http/range.js';
+import { DateTime, ErrorBody, Nullable, RangeQuery, TimelineEntry } from '../platform/http/schemas.js';
 import { DISCIPLINE_STATUSES, DISCIPLINE_TYPES } from './discipline-record.js';
 import type { DisciplineStore } from './discipline-store.js';
 

@@ -1,5 +1,5 @@
 import type { DisciplineRecord as DisciplineRow, PrismaClient } from '../generated/prisma/client.js';
-import { asDisciplineStatus, asDisciplineType, timelineFromJson, timelineToJson } from '../store/json-mapping.js';
+import { asDisciplineStatus, asDisciplineType, timelineFromJson, timelineToJson } from '../platform/db/json-mapping.js';
 import type { DisciplineInput, DisciplineQuery, DisciplineRecord } from './discipline-record.js';
 import { extendsEvidence, type DisciplineStore } from './discipline-store.js';
 

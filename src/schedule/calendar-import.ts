@@ -14,8 +14,8 @@
  * holiday the notice does not list becomes an ordinary day again, and a listed date wins.
  */
 import type { Node } from 'yaml';
-import type { HolidayName, LocalDate } from '../core/schedule-model.js';
-import { addDays, isValidDate, weekdayOf } from '../core/schedule-local-time.js';
+import type { HolidayName, LocalDate } from '../core/schedule/schedule-model.js';
+import { addDays, isValidDate, weekdayOf } from '../core/schedule/schedule-local-time.js';
 import type { CalendarYear } from './holiday-calendar.js';
 import { findHoliday, STATUTORY_HOLIDAYS } from './holiday-names.js';
 import { join, YamlSource } from './yaml-source.js';

@@ -5,8 +5,8 @@
  */
 import { stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
-import type { Config } from '../config/config-schema.js';
+import type { Clock } from '../platform/clock.js';
+import type { Config } from '../platform/config/config-schema.js';
 import { fileCalendarOverrideStore, loadHolidayCalendar } from './calendar-override-store.js';
 import { missingYearWarning, type HolidayCalendar } from './holiday-calendar.js';
 import { DEFAULT_TIMEZONE } from './schedule-file.js';

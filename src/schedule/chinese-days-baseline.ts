@@ -1,6 +1,6 @@
 import chineseDays from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import chineseDaysPackage from 'chinese-days/package.json' with { type: 'json' };
-import type { HolidayName, LocalDate } from '../core/schedule-model.js';
+import type { HolidayName, LocalDate } from '../core/schedule/schedule-model.js';
 import type { CalendarYear } from './holiday-calendar.js';
 import { holidayFromChineseDays } from './holiday-names.js';
 

@@ -3,9 +3,9 @@
  * the schedule file's destinations, so an endpoint ops add to the schedule (a second desk for
  * hired staff, say) is judged as the role the dialplan rings it in without a second edit.
  */
-import type { Config } from '../config/config-schema.js';
-import type { LegRole } from '../core/call-events.js';
-import type { Schedule } from '../core/schedule-model.js';
+import type { Config } from '../platform/config/config-schema.js';
+import type { LegRole } from '../core/call/call-events.js';
+import type { Schedule } from '../core/schedule/schedule-model.js';
 
 export interface RoleConflict {
   endpoint: string;

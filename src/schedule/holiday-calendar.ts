@@ -2,8 +2,8 @@
  * Statutory holidays and adjusted working days 调休 (000 #3楼, 001 第七条), per year: the
  * chinese-days baseline, replaced year by year by imports of the State Council notice.
  */
-import type { CalendarDay, DayCalendar, HolidayName, LocalDate } from '../core/schedule-model.js';
-import { wallClockAt, weekdayOf } from '../core/schedule-local-time.js';
+import type { CalendarDay, DayCalendar, HolidayName, LocalDate } from '../core/schedule/schedule-model.js';
+import { wallClockAt, weekdayOf } from '../core/schedule/schedule-local-time.js';
 
 /** One year's calendar as published: every date not listed is a plain weekday or weekend. */
 export interface CalendarYear {

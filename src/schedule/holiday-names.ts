@@ -1,4 +1,4 @@
-import type { HolidayName } from '../core/schedule-model.js';
+import type { HolidayName } from '../core/schedule/schedule-model.js';
 
 /** "National Day" → "national-day": the plan key of a named exception. */
 export function holidaySlug(englishName: string): string {

@@ -4,8 +4,8 @@
  * follows, so every plan that can precede a day is checked against it).
  */
 import type { Node } from 'yaml';
-import type { Period } from '../core/schedule-model.js';
-import { formatMinute } from '../core/schedule-local-time.js';
+import type { Period } from '../core/schedule/schedule-model.js';
+import { formatMinute } from '../core/schedule/schedule-local-time.js';
 
 export interface CheckedPeriod extends Period {
   node: Node | null;

@@ -4,9 +4,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Node } from 'yaml';
-import type { DayPlan, Destination, DestinationRole, Period, Schedule, Season } from '../core/schedule-model.js';
-import { assertTimeZone, formatMinute } from '../core/schedule-local-time.js';
-import { endpointProblem } from './endpoint-rules.js';
+import type { DayPlan, Destination, DestinationRole, Period, Schedule, Season } from '../core/schedule/schedule-model.js';
+import { assertTimeZone, formatMinute } from '../core/schedule/schedule-local-time.js';
+import { endpointProblem } from '../dialplan/endpoint-rules.js';
 import { STATUTORY_HOLIDAYS } from './holiday-names.js';
 import { checkAfterMidnight, checkOverlapsWithinPlan, type CheckedPeriod, type CheckedPlan } from './schedule-checks.js';
 import { FileValidationError, isEmpty, join, YamlSource, type MapEntry } from './yaml-source.js';

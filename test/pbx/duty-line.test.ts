@@ -5,9 +5,9 @@
  * so the desk rings; the service's ring timing follows the PBX's clock by itself (src/pbx/pbx-clock.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensurePbxUp, restartAsterisk, SANDBOX_OFFICE_HOURS, setPbxClock } from './sandbox.js';
-import { evidenceComplete, RING_MS, startServiceUnderTest, uniqueCaller, type CallJson, type DatabaseKind, type ServiceUnderTest } from './service-under-test.js';
-import { placeCall, startDesk, unregisterDesk } from './sipp.js';
+import { ensurePbxUp, restartAsterisk, SANDBOX_OFFICE_HOURS, setPbxClock } from '../support/pbx/sandbox.js';
+import { evidenceComplete, RING_MS, startServiceUnderTest, uniqueCaller, type CallJson, type DatabaseKind, type ServiceUnderTest } from '../support/pbx/service-under-test.js';
+import { placeCall, startDesk, unregisterDesk } from '../support/pbx/sipp.js';
 
 const ended = (c: CallJson) => c.endedAt !== null;
 

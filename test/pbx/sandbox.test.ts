@@ -29,8 +29,8 @@ import {
   setPbxClock,
   type AmiFrame,
   type AmiTap,
-} from './sandbox.js';
-import { placeCall, registerPhone, SippError, startDesk, unregisterDesk, unregisterPhone, type DeskHandle } from './sipp.js';
+} from '../support/pbx/sandbox.js';
+import { placeCall, registerPhone, SippError, startDesk, unregisterDesk, unregisterPhone, type DeskHandle } from '../support/pbx/sipp.js';
 
 const settings = pbxSettings();
 let ami: AmiTap;

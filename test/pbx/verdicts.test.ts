@@ -5,9 +5,9 @@
  * reported. sipp plays the caller and the phones; the service runs on PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asteriskRx, ensurePbxUp, killAsterisk, openAmiTap, pbxSettings, restartAsterisk, SANDBOX_OFFICE_HOURS, setPbxClock } from './sandbox.js';
-import { RING_MS, startServiceUnderTest, TEST_RINGS, uniqueCaller, type CallJson, type ServiceUnderTest } from './service-under-test.js';
-import { placeCall, startDesk, unregisterPhone } from './sipp.js';
+import { asteriskRx, ensurePbxUp, killAsterisk, openAmiTap, pbxSettings, restartAsterisk, SANDBOX_OFFICE_HOURS, setPbxClock } from '../support/pbx/sandbox.js';
+import { RING_MS, startServiceUnderTest, TEST_RINGS, uniqueCaller, type CallJson, type ServiceUnderTest } from '../support/pbx/service-under-test.js';
+import { placeCall, startDesk, unregisterPhone } from '../support/pbx/sipp.js';
 import { eventually } from '../support/poll.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
 

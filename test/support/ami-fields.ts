@@ -1,4 +1,4 @@
-import type { AmiFields } from '../../src/pbx/ami-translator.js';
+import type { AmiFields } from '../../src/pbx/asterisk/ami-translator.js';
 
 /** An AMI message from a plain object, for translator tests. */
 export function fields(headers: Record<string, string>): AmiFields {

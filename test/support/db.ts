@@ -19,8 +19,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll } from 'vitest';
-import { openDatabase, type Database, type DatabaseKind, type OpenDatabaseOptions } from '../../src/store/database.js';
-import type { StoreLogger } from '../../src/store/logger.js';
+import { openDatabase, type Database, type DatabaseKind, type OpenDatabaseOptions } from '../../src/platform/db/database.js';
+import type { StoreLogger } from '../../src/platform/store-logger.js';
 
 export const DB_KINDS: readonly DatabaseKind[] = ['postgres', 'pglite'];
 

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/clock.js';
+import type { Clock } from '../../src/platform/clock.js';
 
 /** A clock tests move by hand; scheduled functions run in time order as it passes them. */
 export class FakeClock implements Clock {

@@ -1,9 +1,9 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { app, type AppDeps } from '../../src/http/app.js';
+import { app, type AppDeps } from '../../src/app/http-app.js';
 import type { CallRecord } from '../../src/calls/call-record.js';
 import type { DisciplineRecord } from '../../src/discipline/discipline-record.js';
-import type { HealthReport } from '../../src/http/health-routes.js';
-import { serverOptions } from '../../src/http/server-options.js';
+import type { HealthReport } from '../../src/app/health-routes.js';
+import { serverOptions } from '../../src/platform/http/server-options.js';
 
 /** A record as the API sends it: dates become ISO strings. */
 type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };

@@ -4,11 +4,11 @@
  * directory, fast retries and the short ring cadence the captures were recorded with.
  */
 import type { Logger } from 'pino';
-import type { Clock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config/load-config.js';
-import type { HealthReport } from '../../src/http/health-routes.js';
-import { createLogger } from '../../src/logger.js';
-import { startService, type RunningService } from '../../src/service.js';
+import type { Clock } from '../../src/platform/clock.js';
+import { loadConfig } from '../../src/platform/config/load-config.js';
+import type { HealthReport } from '../../src/app/health-routes.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { startService, type RunningService } from '../../src/app/service.js';
 import type { FakePbx } from './fake-pbx.js';
 import type { CallJson, RecordJson } from './http.js';
 

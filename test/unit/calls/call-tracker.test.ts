@@ -2,8 +2,8 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { CallSnapshot } from '../../../src/calls/call-record.js';
 import { CallTracker } from '../../../src/calls/call-tracker.js';
-import type { CallEvent } from '../../../src/core/call-events.js';
-import { CHINA_RING_RULES } from '../../../src/core/ring-rules.js';
+import type { CallEvent } from '../../../src/core/call/call-events.js';
+import { CHINA_RING_RULES } from '../../../src/core/call/ring-rules.js';
 import type { DisciplineInput } from '../../../src/discipline/discipline-record.js';
 import { FakeClock } from '../../support/fake-clock.js';
 

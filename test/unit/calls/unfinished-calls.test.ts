@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CALL_OUTCOMES, type CallRecord, type CallSnapshot } from '../../../src/calls/call-record.js';
 import { MemoryCallStore } from '../../../src/calls/memory-call-store.js';
 import { closeUnfinishedCalls, closeUnobserved, END_NOT_OBSERVED, type CloseUnfinishedOptions } from '../../../src/calls/unfinished-calls.js';
-import { snapshot } from '../../db/store-contract.js';
+import { snapshot } from '../../support/store-contract.js';
 
 const now = new Date('2026-03-02T09:30:00.250Z');
 

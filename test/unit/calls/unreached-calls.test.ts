@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UnreachedCalls } from '../../../src/calls/unreached-calls.js';
-import { snapshot } from '../../db/store-contract.js';
+import { snapshot } from '../../support/store-contract.js';
 
 describe('calls that reached nobody, for /healthz', () => {
   it('counts them, keeps the last, and warns for a day after the last one', () => {

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Clock } from '../../../src/clock.js';
-import { loadConfig } from '../../../src/config/load-config.js';
+import type { Clock } from '../../../src/platform/clock.js';
+import { loadConfig } from '../../../src/platform/config/load-config.js';
 import { parseCalendarImport } from '../../../src/schedule/calendar-import.js';
 import { fileCalendarOverrideStore } from '../../../src/schedule/calendar-override-store.js';
 import { startCalendarWarnings, type CalendarWarnings } from '../../../src/schedule/calendar-warnings.js';
-import { readRepoFile } from './schedule-test-data.js';
+import { readRepoFile } from '../../support/schedule-test-data.js';
 
 const clockAt = (iso: string): Clock => ({ now: () => new Date(iso), schedule: () => () => undefined });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { endpointRoles } from '../../../src/schedule/endpoint-roles.js';
 import { parseScheduleFile } from '../../../src/schedule/schedule-file.js';
-import { readRepoFile } from './schedule-test-data.js';
+import { readRepoFile } from '../../support/schedule-test-data.js';
 
 const endpoints = { desk: ['desk'], fallback: ['leader'], bureau: ['bureau'] };
 const hiredStaff = parseScheduleFile(readRepoFile('test/fixtures/schedule/regular-and-hired-staff.yaml'), 'regular-and-hired-staff.yaml');

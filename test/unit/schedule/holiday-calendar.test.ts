@@ -7,7 +7,7 @@ import { fileCalendarOverrideStore, loadHolidayCalendar, memoryCalendarOverrideS
 import { chineseDaysBaseline } from '../../../src/schedule/chinese-days-baseline.js';
 import { buildHolidayCalendar, missingYearWarning } from '../../../src/schedule/holiday-calendar.js';
 import { FileValidationError } from '../../../src/schedule/yaml-source.js';
-import { baselineCalendar, readRepoFile, shanghai } from './schedule-test-data.js';
+import { baselineCalendar, readRepoFile, shanghai } from '../../support/schedule-test-data.js';
 
 const IMPORT_2027 = 'test/fixtures/schedule/calendar-2027.fictitious.yaml';
 const import2027 = () => parseCalendarImport(readRepoFile(IMPORT_2027), IMPORT_2027);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { endpointProblem } from '../../../src/schedule/endpoint-rules.js';
+import { endpointProblem } from '../../../src/dialplan/endpoint-rules.js';
 import { parseScheduleFile } from '../../../src/schedule/schedule-file.js';
 import { FileValidationError } from '../../../src/schedule/yaml-source.js';
-import { HIRED_STAFF_FILE, loadSchedule, NIGHT_SHIFT_YAML, SEED_OFFICE_FILE } from './schedule-test-data.js';
+import { HIRED_STAFF_FILE, loadSchedule, NIGHT_SHIFT_YAML, SEED_OFFICE_FILE } from '../../support/schedule-test-data.js';
 
 /** The problems parseScheduleFile reports for `yaml`, as "schedule.yaml:LINE: field: message". */
 function problems(yaml: string): string[] {

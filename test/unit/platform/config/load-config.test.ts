@@ -1,0 +1,46 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../../src/platform/config/load-config.js';
+
+const file = (content: string) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'dh-config-')), 'config.json');
+  writeFileSync(path, content);
+  return path;
+};
+
+describe('configuration', () => {
+  it('defaults to the sandbox PBX, embedded PGlite and the Chinese three-ring rule', () => {
+    const config = loadConfig();
+    expect(config.ami).toMatchObject({ host: '127.0.0.1', port: 5038, username: 'duty' });
+    expect(config.database).toEqual({ url: '', dataDir: './data/pglite', spillDir: './data/spill', openRetryInitialMs: 500, openRetryMaxMs: 10_000 });
+    expect(config.rings).toEqual({ threshold: 3, onMs: 1000, offMs: 4000, decisionGraceMs: 50, deadlineCheckTimeoutMs: 2000, toneZone: 'cn' });
+  });
+
+  it('layers file, then environment, then overrides', () => {
+    const path = file(JSON.stringify({ ami: { port: 6000, username: 'ops' }, rings: { threshold: 4 } }));
+    const config = loadConfig({ file: path, env: { DUTY_AMI_PORT: '7000', DUTY_DESK_ENDPOINTS: 'desk-a, desk-b' }, overrides: { 'rings.threshold': 5 } });
+    expect(config.ami.port).toBe(7000);
+    expect(config.ami.username).toBe('ops');
+    expect(config.endpoints.desk).toEqual(['desk-a', 'desk-b']);
+    expect(config.rings.threshold).toBe(5);
+  });
+
+  it('names the field and its source when a value is wrong', () => {
+    expect(() => loadConfig({ env: { DUTY_RING_THRESHOLD: '0' } })).toThrow(/rings\.threshold: must be >= 1 \(from environment variable DUTY_RING_THRESHOLD\)/);
+    expect(() => loadConfig({ env: { DUTY_AMI_PORT: 'five' } })).toThrow(/ami\.port/);
+    const path = file(JSON.stringify({ ami: { pasword: 'x' } }));
+    expect(() => loadConfig({ file: path })).toThrow(/ami\.pasword: unknown setting \(from config file .*config\.json\)/);
+  });
+
+  it('takes the spill directory from DUTY_SPILL_DIR and checks the database retry bounds', () => {
+    expect(loadConfig({ env: { DUTY_SPILL_DIR: '/var/lib/duty-hotline/spill' } }).database.spillDir).toBe('/var/lib/duty-hotline/spill');
+    expect(() => loadConfig({ overrides: { 'database.openRetryInitialMs': 5000, 'database.openRetryMaxMs': 1000 } })).toThrow(/database\.openRetryMaxMs: must be ≥ database\.openRetryInitialMs/);
+  });
+
+  it('reports an unreadable or non-JSON file clearly', () => {
+    expect(() => loadConfig({ file: '/nonexistent/duty.json' })).toThrow(ConfigError);
+    expect(() => loadConfig({ file: file('{ nope') })).toThrow(/is not valid JSON/);
+  });
+});
