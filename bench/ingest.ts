@@ -10,10 +10,10 @@
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import pino from 'pino';
-import type { CallSnapshot } from '../src/calls/call-record.js';
+import type { CallSnapshot } from '../src/core/call/call-model.js';
 import { CallTracker } from '../src/calls/call-tracker.js';
 import { PrismaCallStore } from '../src/calls/prisma-call-store.js';
-import type { DisciplineInput } from '../src/discipline/discipline-record.js';
+import type { DisciplineInput } from '../src/core/discipline/discipline-model.js';
 import { PrismaDisciplineStore } from '../src/discipline/prisma-discipline-store.js';
 import { AmiFrameParser } from '../src/pbx/ami/frame-parser.js';
 import type { AmiFrame } from '../src/pbx/ami/ami-frame.js';
@@ -62,7 +62,7 @@ const saves: CallSnapshot[] = [];
 const records: DisciplineInput[] = [];
 const clock = new FakeClock(new Date(0));
 const tracker = new CallTracker({
-  rules: { rules: { threshold: 3, cadence: { onMs: 200, offMs: 800 } } },
+  rules: { officeId: 'default', rules: { threshold: 3, cadence: { onMs: 200, offMs: 800 } } },
   sink: { saveCall: (c) => saves.push(c), recordDiscipline: (r) => records.push(r) },
   clock,
   // The replay is the PBX: its clock is the replay clock, and every event up to it is delivered.

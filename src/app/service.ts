@@ -23,6 +23,7 @@ import { AmiClient } from '../pbx/ami/ami-client.js';
 import { AmiTranslator, pbxTimeOf } from '../pbx/asterisk/ami-translator.js';
 import { PbxClock } from '../pbx/asterisk/pbx-clock.js';
 import { askPbxTime, listLiveCalls, readRingTone, ringToneMismatch } from '../pbx/asterisk/pbx-queries.js';
+import { DEFAULT_OFFICE_ID } from '../core/office.js';
 import { describeAttempts } from '../core/call/call-rules.js';
 import { UnreachedCalls } from '../calls/unreached-calls.js';
 import type { Schedule } from '../core/schedule/schedule-model.js';
@@ -83,7 +84,7 @@ export async function startService(config: Config, { logger, clock: localClock =
   const callsLog = logger.child({ component: 'calls' });
   const unreached = new UnreachedCalls();
   const tracker = new CallTracker({
-    rules: { rules: { threshold: config.rings.threshold, cadence: { onMs: config.rings.onMs, offMs: config.rings.offMs } } },
+    rules: { officeId: DEFAULT_OFFICE_ID, rules: { threshold: config.rings.threshold, cadence: { onMs: config.rings.onMs, offMs: config.rings.offMs } } },
     sink: writes,
     clock,
     pbx: { time: () => askPbxTime(ami, config.rings.deadlineCheckTimeoutMs), lastHeard: () => clock.lastHeard() },
@@ -126,6 +127,7 @@ export async function startService(config: Config, { logger, clock: localClock =
     if (stopping) return;
     try {
       const closed = await closeUnfinishedCalls({
+        officeId: DEFAULT_OFFICE_ID,
         store: calls,
         sink: writes,
         live,

@@ -3,13 +3,15 @@ import Type from 'typebox';
 import { notFound } from '../platform/http/errors.js';
 import { withIsoDates } from '../platform/http/json.js';
 import { parsePage, parseRange } from '../platform/http/range.js';
-import { DateTime, ErrorBody, Nullable, RangeQuery, TimelineEntry } from '../platform/http/schemas.js';
-import { CALL_OUTCOMES } from './call-record.js';
+import { DateTime, ErrorBody, Nullable, OfficeParam, RangeQuery, TimelineEntry } from '../platform/http/schemas.js';
+import { CALL_DIRECTIONS, CALL_OUTCOMES } from '../core/call/call-model.js';
 import type { CallStore } from './call-store.js';
 
 const Call = Type.Object({
   id: Type.String(),
+  officeId: Type.String(),
   pbxCallId: Type.String(),
+  direction: Type.Enum([...CALL_DIRECTIONS], { description: 'inbound: a call to the duty line; outbound: placed by an office phone; originated: placed by duty-hotline' }),
   callerNumber: Nullable(Type.String()),
   callerName: Nullable(Type.String()),
   callerUnit: Nullable(Type.String()),
@@ -37,15 +39,15 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ calls: CallStore }> = async
       schema: {
         summary: 'Call-log entries (值班记录), newest first',
         querystring: Type.Object(
-          { ...RangeQuery, outcome: Type.Optional(Type.Enum([...CALL_OUTCOMES])), reachedNobody: Type.Optional(Type.Boolean()) },
+          { ...RangeQuery, office: Type.Optional(OfficeParam), direction: Type.Optional(Type.Enum([...CALL_DIRECTIONS])), outcome: Type.Optional(Type.Enum([...CALL_OUTCOMES])), reachedNobody: Type.Optional(Type.Boolean()) },
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ items: Type.Array(Call) }), 400: ErrorBody, 503: ErrorBody },
       },
     },
     async (request) => {
-      const { outcome, reachedNobody } = request.query;
-      const items = await calls.list({ ...parseRange(request.query), ...(outcome && { outcome }), ...(reachedNobody !== undefined && { reachedNobody }), ...parsePage(request.query) });
+      const { office, direction, outcome, reachedNobody } = request.query;
+      const items = await calls.list({ ...parseRange(request.query), ...(office && { officeId: office }), ...(direction && { direction }), ...(outcome && { outcome }), ...(reachedNobody !== undefined && { reachedNobody }), ...parsePage(request.query) });
       return { items: items.map(withIsoDates) };
     },
   );

@@ -13,8 +13,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../platform/clock.js';
 import type { CallEvent } from '../core/call/call-events.js';
 import { describeAttempts, step, type CallState, type CoreEvent, type LegAttempt, type RulesContext } from '../core/call/call-rules.js';
-import type { DisciplineInput } from '../discipline/discipline-record.js';
-import type { CallSnapshot } from './call-record.js';
+import type { DisciplineInput } from '../core/discipline/discipline-model.js';
+import type { CallSnapshot } from '../core/call/call-model.js';
 
 export interface CallSink {
   saveCall(call: CallSnapshot): void;

@@ -1,4 +1,5 @@
-import type { CallQuery, CallRecord, CallSnapshot } from './call-record.js';
+import type { CallQuery, CallRecord } from './call-record.js';
+import type { CallSnapshot } from '../core/call/call-model.js';
 import type { CallStore } from './call-store.js';
 import { unavailableOnConnectionLoss } from '../platform/db/database-unavailable-error.js';
 
@@ -22,7 +23,7 @@ export class DeferredCallStore implements CallStore {
     return unavailableOnConnectionLoss(() => this.current().list(query));
   }
 
-  async listOpen(): Promise<CallRecord[]> {
-    return unavailableOnConnectionLoss(() => this.current().listOpen());
+  async listOpen(officeId: string): Promise<CallRecord[]> {
+    return unavailableOnConnectionLoss(() => this.current().listOpen(officeId));
   }
 }

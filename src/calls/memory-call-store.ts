@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { CallQuery, CallRecord, CallSnapshot } from './call-record.js';
+import type { CallQuery, CallRecord } from './call-record.js';
+import type { CallSnapshot } from '../core/call/call-model.js';
+import type { OfficeId } from '../core/office.js';
 import type { CallStore } from './call-store.js';
 
 /**
  * In-memory CallStore with the same semantics as PrismaCallStore: one record per
- * pbxCallId, officer fields kept across saves, list ordered by offeredAt desc then id desc,
+ * (officeId, pbxCallId), officer fields kept across saves, list ordered by offeredAt desc then id desc,
  * from inclusive / to exclusive, listOpen by offeredAt asc then id asc. Returns copies, like a database would.
  */
 export class MemoryCallStore implements CallStore {
@@ -12,7 +14,8 @@ export class MemoryCallStore implements CallStore {
 
   async save(snapshot: CallSnapshot): Promise<CallRecord> {
     const now = new Date();
-    const existing = this.#byCall.get(snapshot.pbxCallId);
+    const key = JSON.stringify([snapshot.officeId, snapshot.pbxCallId]);
+    const existing = this.#byCall.get(key);
     const record: CallRecord = {
       ...clone(snapshot),
       id: existing?.id ?? randomUUID(),
@@ -22,7 +25,7 @@ export class MemoryCallStore implements CallStore {
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     };
-    this.#byCall.set(snapshot.pbxCallId, record);
+    this.#byCall.set(key, record);
     return clone(record);
   }
 
@@ -35,6 +38,8 @@ export class MemoryCallStore implements CallStore {
     return [...this.#byCall.values()]
       .filter(
         (r) =>
+          (!query.officeId || r.officeId === query.officeId) &&
+          (!query.direction || r.direction === query.direction) &&
           (!query.from || r.offeredAt.getTime() >= query.from.getTime()) &&
           (!query.to || r.offeredAt.getTime() < query.to.getTime()) &&
           (!query.outcome || r.outcome === query.outcome) &&
@@ -45,9 +50,9 @@ export class MemoryCallStore implements CallStore {
       .map(clone);
   }
 
-  async listOpen(): Promise<CallRecord[]> {
+  async listOpen(officeId: OfficeId): Promise<CallRecord[]> {
     return [...this.#byCall.values()]
-      .filter((r) => r.endedAt === null)
+      .filter((r) => r.officeId === officeId && r.endedAt === null)
       .sort((a, b) => a.offeredAt.getTime() - b.offeredAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .map(clone);
   }

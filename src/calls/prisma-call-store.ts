@@ -1,6 +1,8 @@
 import type { CallLogEntry as CallLogEntryRow, PrismaClient } from '../generated/prisma/client.js';
-import { asOutcome, isUuid, timelineFromJson, timelineToJson } from '../platform/db/json-mapping.js';
-import type { CallQuery, CallRecord, CallSnapshot } from './call-record.js';
+import { asDirection, asOutcome, isUuid, timelineFromJson, timelineToJson } from '../platform/db/json-mapping.js';
+import type { CallQuery, CallRecord } from './call-record.js';
+import { snapshotOf, type CallSnapshot } from '../core/call/call-model.js';
+import type { OfficeId } from '../core/office.js';
 import type { CallStore } from './call-store.js';
 
 /** Call log in PostgreSQL / PGlite. Rows are mapped to the contract types; no Prisma type leaves this file. */
@@ -8,7 +10,7 @@ export class PrismaCallStore implements CallStore {
   constructor(private readonly prisma: PrismaClient) {}
 
   /**
-   * One statement, INSERT … ON CONFLICT (pbx_call_id) DO UPDATE (Prisma's native upsert:
+   * One statement, INSERT … ON CONFLICT (office_id, pbx_call_id) DO UPDATE (Prisma's native upsert:
    * one unique field in `where`, same value in `create`, no nested writes), so concurrent
    * saves of one call can neither create a second row nor fail on the unique key.
    * The officer-completed fields are never touched.
@@ -16,7 +18,7 @@ export class PrismaCallStore implements CallStore {
   async save(snapshot: CallSnapshot): Promise<CallRecord> {
     const data = snapshotColumns(snapshot);
     const row = await this.prisma.callLogEntry.upsert({
-      where: { pbxCallId: snapshot.pbxCallId },
+      where: { officeId_pbxCallId: { officeId: snapshot.officeId, pbxCallId: snapshot.pbxCallId } },
       create: data,
       update: data,
     });
@@ -32,6 +34,8 @@ export class PrismaCallStore implements CallStore {
   async list(query: CallQuery): Promise<CallRecord[]> {
     const rows = await this.prisma.callLogEntry.findMany({
       where: {
+        ...(query.officeId ? { officeId: query.officeId } : {}),
+        ...(query.direction ? { direction: query.direction } : {}),
         ...(query.from || query.to ? { offeredAt: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lt: query.to } : {}) } } : {}),
         ...(query.outcome ? { outcome: query.outcome } : {}),
         ...(query.reachedNobody !== undefined ? { reachedNobody: query.reachedNobody } : {}),
@@ -45,9 +49,9 @@ export class PrismaCallStore implements CallStore {
   }
 
   /** A scan of ended_at IS NULL: run once per AMI connection, on a table of a few calls a minute. */
-  async listOpen(): Promise<CallRecord[]> {
+  async listOpen(officeId: OfficeId): Promise<CallRecord[]> {
     const rows = await this.prisma.callLogEntry.findMany({
-      where: { endedAt: null },
+      where: { officeId, endedAt: null },
       orderBy: [{ offeredAt: 'asc' }, { id: 'asc' }],
     });
     return rows.map(toCallRecord);
@@ -55,28 +59,15 @@ export class PrismaCallStore implements CallStore {
 }
 
 function snapshotColumns(s: CallSnapshot) {
-  return {
-    pbxCallId: s.pbxCallId,
-    callerNumber: s.callerNumber,
-    callerName: s.callerName,
-    dialed: s.dialed,
-    offeredAt: s.offeredAt,
-    deskEndpoint: s.deskEndpoint,
-    deskRingingAt: s.deskRingingAt,
-    answeredAt: s.answeredAt,
-    answeredBy: s.answeredBy,
-    ringCount: s.ringCount,
-    endedAt: s.endedAt,
-    outcome: s.outcome,
-    reachedNobody: s.reachedNobody,
-    timeline: timelineToJson(s.timeline),
-  };
+  return { ...snapshotOf(s), timeline: timelineToJson(s.timeline) };
 }
 
 function toCallRecord(row: CallLogEntryRow): CallRecord {
   return {
     id: row.id,
+    officeId: row.officeId,
     pbxCallId: row.pbxCallId,
+    direction: asDirection(row.direction),
     callerNumber: row.callerNumber,
     callerName: row.callerName,
     dialed: row.dialed,

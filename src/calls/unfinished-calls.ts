@@ -16,7 +16,9 @@
  * The closing snapshots go through the write queue (saveCall) like every other write, so a
  * database outage delays them and a shutdown spills them; nothing is lost.
  */
-import type { CallRecord, CallSnapshot, TimelineEntry } from './call-record.js';
+import type { CallRecord } from './call-record.js';
+import { snapshotOf, type CallSnapshot, type TimelineEntry } from '../core/call/call-model.js';
+import type { OfficeId } from '../core/office.js';
 import type { CallStore } from './call-store.js';
 import type { CallSink } from './call-tracker.js';
 
@@ -30,25 +32,17 @@ export const END_NOT_OBSERVED = 'end not observed: the service was not listening
 export function closeUnobserved(call: CallSnapshot, at: Date): CallSnapshot {
   const entry: TimelineEntry = { at: at.toISOString(), what: END_NOT_OBSERVED };
   return {
-    pbxCallId: call.pbxCallId,
-    callerNumber: call.callerNumber,
-    callerName: call.callerName,
-    dialed: call.dialed,
-    offeredAt: call.offeredAt,
-    deskEndpoint: call.deskEndpoint,
-    deskRingingAt: call.deskRingingAt,
-    answeredAt: call.answeredAt,
-    answeredBy: call.answeredBy,
-    ringCount: call.ringCount,
+    ...snapshotOf(call),
     endedAt: at,
     outcome: call.outcome === 'in-progress' ? 'interrupted' : call.outcome,
-    reachedNobody: call.reachedNobody,
     // Kept in time order like the rules keep it (a stable sort: equal times stay as they were).
     timeline: [...call.timeline.map((e) => ({ at: e.at, what: e.what })), entry].sort((a, b) => a.at.localeCompare(b.at)),
   };
 }
 
 export interface CloseUnfinishedOptions {
+  /** The office whose calls are swept (live, own and the ids below are that office's). */
+  officeId: OfficeId;
   store: Pick<CallStore, 'listOpen'>;
   sink: Pick<CallSink, 'saveCall'>;
   /** Linkedids CoreShowChannels listed: calls the PBX still has. */
@@ -80,7 +74,7 @@ export async function closeUnfinishedCalls(opts: CloseUnfinishedOptions): Promis
   const stopWatching = opts.watch();
   let open: CallRecord[];
   try {
-    open = await opts.store.listOpen();
+    open = await opts.store.listOpen(opts.officeId);
   } finally {
     for (const id of stopWatching()) own.add(id);
   }

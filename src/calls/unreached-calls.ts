@@ -1,4 +1,4 @@
-import type { CallSnapshot } from './call-record.js';
+import type { CallSnapshot } from '../core/call/call-model.js';
 
 /** Calls that reached nobody since the service started: an alarm in /healthz. */
 export class UnreachedCalls {

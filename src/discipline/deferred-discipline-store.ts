@@ -1,4 +1,5 @@
-import type { DisciplineInput, DisciplineQuery, DisciplineRecord } from './discipline-record.js';
+import type { DisciplineQuery, DisciplineRecord } from './discipline-record.js';
+import type { DisciplineInput } from '../core/discipline/discipline-model.js';
 import type { DisciplineStore } from './discipline-store.js';
 import { unavailableOnConnectionLoss } from '../platform/db/database-unavailable-error.js';
 

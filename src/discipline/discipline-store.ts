@@ -1,8 +1,9 @@
-import type { DisciplineInput, DisciplineQuery, DisciplineRecord } from './discipline-record.js';
+import type { DisciplineQuery, DisciplineRecord } from './discipline-record.js';
+import type { DisciplineInput } from '../core/discipline/discipline-model.js';
 
 export interface DisciplineStore {
   /**
-   * Create the record unless one of the same type already exists for the call; never duplicates.
+   * Create the record unless one of the same type already exists for its subject (in its office); never duplicates.
    * For an existing record only the evidence can change: a longer one (the call seen further, up
    * to how it ended) replaces it; everything else stays as first recorded.
    */

@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { DisciplineInput, DisciplineQuery, DisciplineRecord } from './discipline-record.js';
+import type { DisciplineQuery, DisciplineRecord } from './discipline-record.js';
+import type { DisciplineInput } from '../core/discipline/discipline-model.js';
 import { extendsEvidence, type DisciplineStore } from './discipline-store.js';
 
 /**
  * In-memory DisciplineStore with the same semantics as PrismaDisciplineStore: one record
- * per (pbxCallId, type) whose evidence only grows, status 'open' on creation, list ordered by occurredAt desc then
+ * per (officeId, subject, type) whose evidence only grows, status 'open' on creation, list ordered by occurredAt desc then
  * id desc, from inclusive / to exclusive. Returns copies.
  */
 export class MemoryDisciplineStore implements DisciplineStore {
   readonly #byKey = new Map<string, DisciplineRecord>();
 
   async recordOnce(input: DisciplineInput): Promise<{ record: DisciplineRecord; created: boolean }> {
-    const key = JSON.stringify([input.pbxCallId, input.type]);
+    const key = JSON.stringify([input.officeId, input.subject.kind, input.subject.id, input.type]);
     const existing = this.#byKey.get(key);
     if (existing) {
       if (extendsEvidence(input, existing)) existing.evidence = structuredClone(input.evidence);
@@ -26,6 +27,7 @@ export class MemoryDisciplineStore implements DisciplineStore {
     return [...this.#byKey.values()]
       .filter(
         (r) =>
+          (!query.officeId || r.officeId === query.officeId) &&
           (!query.from || r.occurredAt.getTime() >= query.from.getTime()) &&
           (!query.to || r.occurredAt.getTime() < query.to.getTime()) &&
           (!query.type || r.type === query.type) &&

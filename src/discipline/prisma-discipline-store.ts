@@ -1,6 +1,7 @@
 import type { DisciplineRecord as DisciplineRow, PrismaClient } from '../generated/prisma/client.js';
-import { asDisciplineStatus, asDisciplineType, timelineFromJson, timelineToJson } from '../platform/db/json-mapping.js';
-import type { DisciplineInput, DisciplineQuery, DisciplineRecord } from './discipline-record.js';
+import { asDisciplineStatus, asDisciplineType, asSubjectKind, timelineFromJson, timelineToJson } from '../platform/db/json-mapping.js';
+import type { DisciplineQuery, DisciplineRecord } from './discipline-record.js';
+import type { DisciplineInput } from '../core/discipline/discipline-model.js';
 import { extendsEvidence, type DisciplineStore } from './discipline-store.js';
 
 /** Discipline records in PostgreSQL / PGlite. Rows are mapped to the contract types; no Prisma type leaves this file. */
@@ -9,7 +10,7 @@ export class PrismaDisciplineStore implements DisciplineStore {
 
   /**
    * INSERT … ON CONFLICT DO NOTHING RETURNING * (createManyAndReturn + skipDuplicates):
-   * a concurrent insert of the same (pbxCallId, type) waits for the other transaction and
+   * a concurrent insert of the same (officeId, subject, type) waits for the other transaction and
    * then returns nothing, after which the committed row is read. No unique-violation errors.
    */
   async recordOnce(input: DisciplineInput): Promise<{ record: DisciplineRecord; created: boolean }> {
@@ -17,8 +18,10 @@ export class PrismaDisciplineStore implements DisciplineStore {
       const [created] = await this.prisma.disciplineRecord.createManyAndReturn({
         data: [
           {
+            officeId: input.officeId,
+            subjectKind: input.subject.kind,
+            subjectId: input.subject.id,
             type: input.type,
-            pbxCallId: input.pbxCallId,
             officer: input.officer,
             deskEndpoint: input.deskEndpoint,
             occurredAt: input.occurredAt,
@@ -30,12 +33,12 @@ export class PrismaDisciplineStore implements DisciplineStore {
       });
       if (created) return { record: toDisciplineRecord(created), created: true };
       const existing = await this.prisma.disciplineRecord.findUnique({
-        where: { pbxCallId_type: { pbxCallId: input.pbxCallId, type: input.type } },
+        where: { officeId_subjectKind_subjectId_type: { officeId: input.officeId, subjectKind: input.subject.kind, subjectId: input.subject.id, type: input.type } },
       });
       if (existing) return { record: await this.#completeEvidence(toDisciplineRecord(existing), input), created: false };
       // The conflicting row vanished in between (deleted by hand): try again.
     }
-    throw new Error(`recordOnce(${input.pbxCallId}, ${input.type}): conflicting row keeps disappearing`);
+    throw new Error(`recordOnce(${input.officeId}, ${input.subject.kind} ${input.subject.id}, ${input.type}): conflicting row keeps disappearing`);
   }
 
   /** The same call seen further (see DisciplineStore.recordOnce): its longer evidence replaces the stored one. */
@@ -48,6 +51,7 @@ export class PrismaDisciplineStore implements DisciplineStore {
   async list(query: DisciplineQuery): Promise<DisciplineRecord[]> {
     const rows = await this.prisma.disciplineRecord.findMany({
       where: {
+        ...(query.officeId ? { officeId: query.officeId } : {}),
         ...(query.from || query.to ? { occurredAt: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lt: query.to } : {}) } } : {}),
         ...(query.type ? { type: query.type } : {}),
         ...(query.status ? { status: query.status } : {}),
@@ -63,8 +67,9 @@ export class PrismaDisciplineStore implements DisciplineStore {
 function toDisciplineRecord(row: DisciplineRow): DisciplineRecord {
   return {
     id: row.id,
+    officeId: row.officeId,
+    subject: { kind: asSubjectKind(row.subjectKind), id: row.subjectId },
     type: asDisciplineType(row.type),
-    pbxCallId: row.pbxCallId,
     officer: row.officer,
     deskEndpoint: row.deskEndpoint,
     occurredAt: row.occurredAt,

@@ -4,18 +4,18 @@
  * hired staff, say) is judged as the role the dialplan rings it in without a second edit.
  */
 import type { Config } from '../platform/config/config-schema.js';
-import type { LegRole } from '../core/call/call-events.js';
+import type { PhoneRole } from '../core/phone-role.js';
 import type { Schedule } from '../core/schedule/schedule-model.js';
 
 export interface RoleConflict {
   endpoint: string;
-  config: LegRole;
-  schedule: LegRole;
+  config: PhoneRole;
+  schedule: PhoneRole;
 }
 
 /** The schedule's role wins over the config's (it is what the dialplan rings); conflicts are returned for the log. */
-export function endpointRoles(endpoints: Config['endpoints'], schedule: Schedule | undefined): { roleOf: (endpoint: string) => LegRole; conflicts: RoleConflict[] } {
-  const roles = new Map<string, LegRole>();
+export function endpointRoles(endpoints: Config['endpoints'], schedule: Schedule | undefined): { roleOf: (endpoint: string) => PhoneRole; conflicts: RoleConflict[] } {
+  const roles = new Map<string, PhoneRole>();
   for (const e of endpoints.bureau) roles.set(e, 'bureau');
   for (const e of endpoints.fallback) roles.set(e, 'fallback');
   for (const e of endpoints.desk) roles.set(e, 'desk');

@@ -83,6 +83,6 @@ export async function startTestService(options: TestServiceOptions): Promise<Tes
     get,
     health: () => get<HealthReport>('/healthz'),
     callsFor: async (pbxCallId) => (await list<CallJson>('/calls?limit=1000')).filter((c) => c.pbxCallId === pbxCallId),
-    recordsFor: async (pbxCallId) => (await list<RecordJson>('/discipline-records?limit=1000')).filter((r) => r.pbxCallId === pbxCallId),
+    recordsFor: async (pbxCallId) => (await list<RecordJson>('/discipline-records?limit=1000')).filter((r) => r.subject.kind === 'call' && r.subject.id === pbxCallId),
   };
 }

@@ -4,10 +4,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { CallSnapshot } from '../../src/calls/call-record.js';
+import type { CallSnapshot } from '../../src/core/call/call-model.js';
 import type { CallStore } from '../../src/calls/call-store.js';
 import { closeUnobserved, END_NOT_OBSERVED } from '../../src/calls/unfinished-calls.js';
-import type { DisciplineInput } from '../../src/discipline/discipline-record.js';
+import type { DisciplineInput } from '../../src/core/discipline/discipline-model.js';
 import type { DisciplineStore } from '../../src/discipline/discipline-store.js';
 
 export interface StoreFixture {
@@ -17,7 +17,9 @@ export interface StoreFixture {
 
 export function snapshot(pbxCallId: string, overrides: Partial<CallSnapshot> = {}): CallSnapshot {
   return {
+    officeId: 'default',
     pbxCallId,
+    direction: 'inbound',
     callerNumber: '13800138000',
     callerName: '张三',
     dialed: '12345',
@@ -37,8 +39,9 @@ export function snapshot(pbxCallId: string, overrides: Partial<CallSnapshot> = {
 
 export function disciplineInput(pbxCallId: string, overrides: Partial<DisciplineInput> = {}): DisciplineInput {
   return {
+    officeId: 'default',
+    subject: { kind: 'call', id: pbxCallId },
     type: 'absence',
-    pbxCallId,
     officer: '李四',
     deskEndpoint: 'desk',
     occurredAt: new Date('2026-03-02T08:00:15.000Z'),
@@ -151,7 +154,7 @@ export function storeContract(fixture: () => StoreFixture, reset: () => Promise<
       await calls.save(snapshot('o-tie-b', { offeredAt: at('2026-03-04T00:00:00Z') }));
       await calls.save(snapshot('o-ended-later', { offeredAt: at('2026-03-05T00:00:00Z'), outcome: 'abandoned', endedAt: at('2026-03-05T00:00:09Z') }));
 
-      const open = await calls.listOpen();
+      const open = await calls.listOpen('default');
       expect(open.map((r) => r.pbxCallId).slice(0, 2)).toEqual(['o-early', 'o-late']);
       const ties = open.slice(2);
       expect(ties.map((r) => r.pbxCallId).sort()).toEqual(['o-tie-a', 'o-tie-b']);
@@ -162,15 +165,15 @@ export function storeContract(fixture: () => StoreFixture, reset: () => Promise<
 
     it('is empty when every entry has ended (or none is stored)', async () => {
       const { calls } = fixture();
-      expect(await calls.listOpen()).toEqual([]);
+      expect(await calls.listOpen('default')).toEqual([]);
       await calls.save(snapshot('o-done', { outcome: 'busy', endedAt: at('2026-03-02T08:00:05Z') }));
-      expect(await calls.listOpen()).toEqual([]);
+      expect(await calls.listOpen('default')).toEqual([]);
     });
 
     it('saving the closing snapshot of an open entry updates that one row and takes it out of listOpen', async () => {
       const { calls } = fixture();
       const first = await calls.save(snapshot('o-close', { deskEndpoint: 'desk' }));
-      const [open] = await calls.listOpen();
+      const [open] = await calls.listOpen('default');
       expect(open).toEqual(first);
       const endedAt = at('2026-03-02T09:00:00.5Z');
       const closed = await calls.save(closeUnobserved(open!, endedAt));
@@ -183,7 +186,7 @@ export function storeContract(fixture: () => StoreFixture, reset: () => Promise<
         timeline: [...first.timeline, { at: '2026-03-02T09:00:00.500Z', what: END_NOT_OBSERVED }],
       });
       expect(closed.createdAt).toEqual(first.createdAt);
-      expect(await calls.listOpen()).toEqual([]);
+      expect(await calls.listOpen('default')).toEqual([]);
       expect(await calls.list({ limit: 100, offset: 0 })).toHaveLength(1);
       expect(await calls.list({ limit: 100, offset: 0, outcome: 'interrupted' })).toHaveLength(1);
     });
@@ -245,7 +248,7 @@ export function storeContract(fixture: () => StoreFixture, reset: () => Promise<
       for (const [i, t] of times.entries()) {
         await discipline.recordOnce(disciplineInput(`d-list-${i}`, { occurredAt: at(t), type: types[i]! }));
       }
-      const ids = (rs: { pbxCallId: string }[]) => rs.map((r) => r.pbxCallId);
+      const ids = (rs: { subject: { id: string } }[]) => rs.map((r) => r.subject.id);
       expect(ids(await discipline.list({ limit: 10, offset: 0 }))).toEqual(['d-list-3', 'd-list-2', 'd-list-1', 'd-list-0']);
       expect(ids(await discipline.list({ limit: 2, offset: 1 }))).toEqual(['d-list-2', 'd-list-1']);
       expect(ids(await discipline.list({ limit: 10, offset: 0, type: 'mistake' }))).toEqual(['d-list-1']);

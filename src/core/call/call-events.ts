@@ -3,15 +3,16 @@
  * nothing past it sees an Asterisk field name.
  */
 
-/** What a dialled leg is for, from the office's configuration. */
-export type LegRole = 'desk' | 'fallback' | 'bureau' | 'other';
+import type { PhoneRole } from '../phone-role.js';
+import type { CallDirection } from './call-model.js';
 
 export interface LegRef {
   /** Stable id of the leg within the call (the PBX channel id). */
   legId: string;
   /** The endpoint dialled, e.g. "desk". */
   endpoint: string;
-  role: LegRole;
+  /** What the dialled phone is for, from the office's configuration. */
+  role: PhoneRole;
 }
 
 interface Base {
@@ -22,7 +23,7 @@ interface Base {
 }
 
 export type CallEvent =
-  | (Base & { kind: 'CallOffered'; callerNumber: string | null; callerName: string | null; dialed: string | null })
+  | (Base & { kind: 'CallOffered'; direction: CallDirection; callerNumber: string | null; callerName: string | null; dialed: string | null })
   | (Base & LegRef & { kind: 'LegDialed' })
   | (Base & LegRef & { kind: 'LegRinging' })
   | (Base & LegRef & { kind: 'LegAnswered' })

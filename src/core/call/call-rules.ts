@@ -17,8 +17,9 @@
  * on the line has reachedNobody set: an alarm (an 'unreached' effect), whatever happened at the desk.
  */
 import type { CallEvent, LegRef } from './call-events.js';
-import type { CallOutcome, CallSnapshot, TimelineEntry } from '../../calls/call-record.js';
-import type { DisciplineInput } from '../../discipline/discipline-record.js';
+import type { CallOutcome, CallSnapshot, TimelineEntry } from './call-model.js';
+import { callSubject, type DisciplineInput } from '../discipline/discipline-model.js';
+import type { OfficeId } from '../office.js';
 import { absenceDeadline, ringNumberAt, ringTimes, type RingRules } from './ring-rules.js';
 
 /** Time passing: the tracker delivers it at a deadline the rules asked for. */
@@ -73,8 +74,10 @@ export type Effect =
   | { kind: 'closed'; callId: string };
 
 export interface RulesContext {
+  /** The office whose PBX the call is on: every snapshot and record carries it. */
+  officeId: OfficeId;
   rules: RingRules;
-  /** Who is rostered at a moment (attribution); null when no roster is known. */
+  /** Who is rostered at a moment (attribution); null when no roster is known. Nothing supplies it until the roster lands, so records name no officer. */
   officerAt?: (at: Date) => string | null;
 }
 
@@ -83,10 +86,12 @@ export interface StepResult {
   effects: Effect[];
 }
 
-export function newCallState(callId: string, at: Date): CallState {
+export function newCallState(officeId: OfficeId, callId: string, at: Date): CallState {
   return {
     call: {
+      officeId,
       pbxCallId: callId,
+      direction: 'inbound',
       callerNumber: null,
       callerName: null,
       dialed: null,
@@ -112,7 +117,7 @@ export function newCallState(callId: string, at: Date): CallState {
 /** Apply one event. `state` is undefined for a call not seen before (it starts at the event). */
 export function step(prev: CallState | undefined, event: CoreEvent, ctx: RulesContext): StepResult {
   const effects: Effect[] = [];
-  let state = prev ?? newCallState(event.callId, event.at);
+  let state = prev ?? newCallState(ctx.officeId, event.callId, event.at);
   if (state.ended) return { state, effects };
 
   // Time has moved to event.at: the N-th ring may be over before this event happened.
@@ -135,6 +140,7 @@ function apply(state: CallState, event: CoreEvent, ctx: RulesContext, effects: E
       return pbxLost(state, event, effects);
     case 'CallOffered':
       return withCall(state, {
+        direction: event.direction,
         callerNumber: event.callerNumber,
         callerName: event.callerName,
         dialed: event.dialed,
@@ -262,8 +268,9 @@ function passDeadline(state: CallState, now: Date, ctx: RulesContext, effects: E
     timeline: note(state, deadline, `desk rang ${threshold} rings without answer: absence`, ringEntries(state, ctx, threshold)),
   });
   const absence: DisciplineInput = {
+    officeId: state.call.officeId,
+    subject: callSubject(state.call.pbxCallId),
     type: 'absence',
-    pbxCallId: state.call.pbxCallId,
     officer: ctx.officerAt?.(deadline) ?? null,
     deskEndpoint: state.call.deskEndpoint,
     occurredAt: deadline,

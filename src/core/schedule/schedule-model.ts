@@ -4,8 +4,9 @@
  * YAML file; everything here is plain values so the core stays pure.
  */
 
-/** desk: the duty desk phone (counts rings, falls back); fallback: leader on duty 带班领导; bureau: 机要局. */
-export type DestinationRole = 'desk' | 'fallback' | 'bureau';
+import type { DestinationRole } from '../phone-role.js';
+
+export type { DestinationRole } from '../phone-role.js';
 
 export interface Destination {
   name: string;

@@ -11,7 +11,8 @@
  * run stored. Its hang-ups are reported instead (onUnfollowedHangup), so that the service can
  * close the stored call once the PBX no longer has it (src/calls/unfinished-calls.ts).
  */
-import type { CallEvent, LegRef, LegRole } from '../../core/call/call-events.js';
+import type { CallEvent, LegRef } from '../../core/call/call-events.js';
+import type { PhoneRole } from '../../core/phone-role.js';
 
 /** What the translator needs of an AMI message: header lookup. */
 export interface AmiFields {
@@ -33,7 +34,7 @@ export class AmiTranslator {
   private readonly callChannels = new Map<string, Set<string>>();
 
   constructor(
-    private readonly roleOf: (endpoint: string) => LegRole,
+    private readonly roleOf: (endpoint: string) => PhoneRole,
     private readonly now: () => Date = () => new Date(),
     /** A channel of a call this translator does not follow hung up (Linkedid given). */
     private readonly onUnfollowedHangup: (callId: string) => void = () => {},
@@ -93,6 +94,7 @@ export class AmiTranslator {
     return [
       {
         kind: 'CallOffered',
+        direction: 'inbound',
         callId,
         at: this.timeOf(msg),
         callerNumber: known(msg.get('CallerIDNum')),

@@ -1,6 +1,6 @@
 /** Conversions between the contract types and the JSON / text columns, shared by the Prisma stores. */
-import type { CallOutcome, TimelineEntry } from '../../calls/call-record.js';
-import type { DisciplineStatus, DisciplineType } from '../../discipline/discipline-record.js';
+import type { CallDirection, CallOutcome, TimelineEntry } from '../../core/call/call-model.js';
+import type { DisciplineStatus, DisciplineType, SubjectKind } from '../../core/discipline/discipline-model.js';
 
 /** A plain JSON array of {at, what} objects (drops anything else the caller attached). */
 export function timelineToJson(timeline: readonly TimelineEntry[]): { at: string; what: string }[] {
@@ -25,6 +25,8 @@ export function timelineFromJson(value: unknown): TimelineEntry[] {
  * newer version must not make writes fail forever in the write queue). Reads pass values through.
  */
 export const asOutcome = (value: string): CallOutcome => value as CallOutcome;
+export const asDirection = (value: string): CallDirection => value as CallDirection;
+export const asSubjectKind = (value: string): SubjectKind => value as SubjectKind;
 export const asDisciplineType = (value: string): DisciplineType => value as DisciplineType;
 export const asDisciplineStatus = (value: string): DisciplineStatus => value as DisciplineStatus;
 

@@ -18,3 +18,6 @@ export const RangeQuery = {
   limit: Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: 100 }),
   offset: Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0 }),
 };
+
+/** An office id, as the config names offices. */
+export const OfficeParam = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$', description: 'office id (config offices[].id; "default" for a single office)' });

@@ -12,9 +12,11 @@ import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
-import type { CallSnapshot } from '../../calls/call-record.js';
-import type { DisciplineInput } from '../../discipline/discipline-record.js';
-import { asDisciplineType, asOutcome } from '../db/json-mapping.js';
+import type { CallSnapshot } from '../../core/call/call-model.js';
+import type { DisciplineInput } from '../../core/discipline/discipline-model.js';
+import { DEFAULT_OFFICE_ID } from '../../core/office.js';
+import { callSubject } from '../../core/discipline/discipline-model.js';
+import { asDirection, asDisciplineType, asOutcome, asSubjectKind } from '../db/json-mapping.js';
 import type { StoreLogger } from '../store-logger.js';
 import type { PendingWrites } from './write-queue.js';
 
@@ -26,6 +28,9 @@ const Instant = Type.String({ format: 'date-time' });
 const Timeline = Type.Array(Type.Object({ at: Type.String(), what: Type.String() }));
 // Outcome and type are plain strings: a value added by a newer version must still land.
 const SpilledCall = Type.Object({
+  // Added 2026-12 with offices and call direction: files written before lack them ("default", "inbound").
+  officeId: Type.Optional(Type.String({ minLength: 1 })),
+  direction: Type.Optional(Type.String({ minLength: 1 })),
   pbxCallId: Type.String({ minLength: 1 }),
   callerNumber: Nullable(Type.String()),
   callerName: Nullable(Type.String()),
@@ -43,8 +48,11 @@ const SpilledCall = Type.Object({
   timeline: Timeline,
 });
 const SpilledDiscipline = Type.Object({
+  // Added 2026-12: files written before are about a call (pbxCallId) of the office "default".
+  officeId: Type.Optional(Type.String({ minLength: 1 })),
+  subject: Type.Optional(Type.Object({ kind: Type.String({ minLength: 1 }), id: Type.String({ minLength: 1 }) })),
   type: Type.String({ minLength: 1 }),
-  pbxCallId: Type.String({ minLength: 1 }),
+  pbxCallId: Type.Optional(Type.String({ minLength: 1 })),
   officer: Nullable(Type.String()),
   deskEndpoint: Nullable(Type.String()),
   occurredAt: Instant,
@@ -163,7 +171,9 @@ const dateOrNull = (iso: string | null) => (iso === null ? null : new Date(iso))
 
 function toSnapshot(c: Static<typeof SpilledCall>): CallSnapshot {
   return {
+    officeId: c.officeId ?? DEFAULT_OFFICE_ID,
     pbxCallId: c.pbxCallId,
+    direction: asDirection(c.direction ?? 'inbound'),
     callerNumber: c.callerNumber,
     callerName: c.callerName,
     dialed: c.dialed,
@@ -182,8 +192,9 @@ function toSnapshot(c: Static<typeof SpilledCall>): CallSnapshot {
 
 function toDisciplineInput(d: Static<typeof SpilledDiscipline>): DisciplineInput {
   return {
+    officeId: d.officeId ?? DEFAULT_OFFICE_ID,
+    subject: d.subject ? { kind: asSubjectKind(d.subject.kind), id: d.subject.id } : callSubject(d.pbxCallId ?? ''),
     type: asDisciplineType(d.type),
-    pbxCallId: d.pbxCallId,
     officer: d.officer,
     deskEndpoint: d.deskEndpoint,
     occurredAt: date(d.occurredAt),

@@ -18,9 +18,9 @@
  *   have all landed; retryNow() cuts the backoff short once the database is known to be back.
  */
 import PQueue from 'p-queue';
-import type { CallSnapshot } from '../../calls/call-record.js';
+import type { CallSnapshot } from '../../core/call/call-model.js';
 import type { CallStore } from '../../calls/call-store.js';
-import type { DisciplineInput } from '../../discipline/discipline-record.js';
+import type { DisciplineInput } from '../../core/discipline/discipline-model.js';
 import type { DisciplineStore } from '../../discipline/discipline-store.js';
 import type { StoreLogger } from '../store-logger.js';
 import { checkRetryOptions, retryDelay, type RetryOptions } from './retry-delay.js';
@@ -220,11 +220,11 @@ export class WriteQueue implements WriteSink {
   }
 
   #saveCall(snapshot: CallSnapshot, landed: Array<() => void>): void {
-    this.#enqueue(`call:${snapshot.pbxCallId}`, snapshot.pbxCallId, { kind: 'call', snapshot: structuredClone(snapshot) }, landed);
+    this.#enqueue(`call:${snapshot.officeId}:${snapshot.pbxCallId}`, snapshot.pbxCallId, { kind: 'call', snapshot: structuredClone(snapshot) }, landed);
   }
 
   #recordDiscipline(input: DisciplineInput, landed: Array<() => void>): void {
-    this.#enqueue(`discipline:${input.pbxCallId}`, input.pbxCallId, { kind: 'discipline', input: structuredClone(input) }, landed);
+    this.#enqueue(`discipline:${input.officeId}:${input.subject.kind}:${input.subject.id}`, input.subject.id, { kind: 'discipline', input: structuredClone(input) }, landed);
   }
 
   #enqueue(key: string, pbxCallId: string, write: Write, landed: Array<() => void>): void {

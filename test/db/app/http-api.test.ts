@@ -1,7 +1,7 @@
 /** The HTTP API over the real stores, on PostgreSQL and on PGlite. */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallSnapshot } from '../../../src/calls/call-record.js';
+import type { CallSnapshot } from '../../../src/core/call/call-model.js';
 import { PrismaCallStore } from '../../../src/calls/prisma-call-store.js';
 import { PrismaDisciplineStore } from '../../../src/discipline/prisma-discipline-store.js';
 import { DB_KINDS, useTestDatabase } from '../../support/db.js';
@@ -10,7 +10,9 @@ import { buildApi, healthyReport } from '../../support/http.js';
 const t = (iso: string) => new Date(iso);
 function snapshot(pbxCallId: string, offeredAt: string, outcome: CallSnapshot['outcome']): CallSnapshot {
   return {
+    officeId: 'default',
     pbxCallId,
+    direction: 'inbound',
     callerNumber: '13800000000',
     callerName: null,
     dialed: '1000',
@@ -38,8 +40,9 @@ describe.each(DB_KINDS)('HTTP API on %s', (kind) => {
     await calls.save(snapshot('1.2', '2026-11-02T01:00:00.000Z', 'absence'));
     await calls.save(snapshot('1.3', '2026-11-03T01:00:00.000Z', 'abandoned'));
     await discipline.recordOnce({
+      officeId: 'default',
+      subject: { kind: 'call', id: '1.2' },
       type: 'absence',
-      pbxCallId: '1.2',
       officer: null,
       deskEndpoint: 'desk',
       occurredAt: t('2026-11-02T01:00:15.000Z'),

@@ -50,9 +50,9 @@ describe('service stopped while PostgreSQL is unreachable', () => {
     const files = await spillFiles(spillDir.path);
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(/^unwritten-\d{8}T\d{6}\.\d{3}Z\.json$/);
-    const spilled = JSON.parse(await readFile(join(spillDir.path, files[0]!), 'utf8')) as { calls: { pbxCallId: string; outcome: string }[]; discipline: { pbxCallId: string }[] };
+    const spilled = JSON.parse(await readFile(join(spillDir.path, files[0]!), 'utf8')) as { calls: { pbxCallId: string; outcome: string }[]; discipline: { subject: { id: string } }[] };
     expect(spilled.calls.map((c) => [c.pbxCallId, c.outcome])).toEqual([[call.pbxCallId, 'absence']]);
-    expect(spilled.discipline.map((d) => d.pbxCallId)).toEqual([call.pbxCallId]);
+    expect(spilled.discipline.map((d) => d.subject.id)).toEqual([call.pbxCallId]);
     const before = await direct.query('SELECT 1 FROM call_log_entries WHERE pbx_call_id = $1', [call.pbxCallId]);
     expect(before.rowCount).toBe(0);
 

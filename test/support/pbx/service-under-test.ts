@@ -73,7 +73,7 @@ export async function startServiceUnderTest(kind: DatabaseKind, configOverrides:
     return res.json<T>();
   };
   const recordsFor = async (pbxCallId: string) =>
-    (await get<{ items: RecordJson[] }>('/discipline-records?limit=1000')).items.filter((r) => r.pbxCallId === pbxCallId);
+    (await get<{ items: RecordJson[] }>('/discipline-records?limit=1000')).items.filter((r) => r.subject.kind === 'call' && r.subject.id === pbxCallId);
 
   return {
     service,

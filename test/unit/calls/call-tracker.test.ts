@@ -1,10 +1,10 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { CallSnapshot } from '../../../src/calls/call-record.js';
+import type { CallSnapshot } from '../../../src/core/call/call-model.js';
 import { CallTracker } from '../../../src/calls/call-tracker.js';
 import type { CallEvent } from '../../../src/core/call/call-events.js';
 import { CHINA_RING_RULES } from '../../../src/core/call/ring-rules.js';
-import type { DisciplineInput } from '../../../src/discipline/discipline-record.js';
+import type { DisciplineInput } from '../../../src/core/discipline/discipline-model.js';
 import { FakeClock } from '../../support/fake-clock.js';
 
 const t0 = new Date('2026-03-02T01:00:00.000Z');
@@ -25,7 +25,7 @@ function setup({ pbxBehindMs = 0 } = {}) {
   const records: DisciplineInput[] = [];
   const pbx = { down: false, asked: 0, heard: undefined as Date | undefined };
   const tracker = new CallTracker({
-    rules: { rules: CHINA_RING_RULES },
+    rules: { officeId: 'default', rules: CHINA_RING_RULES },
     sink: { saveCall: (c) => saved.push(c), recordDiscipline: (r) => records.push(r) },
     clock,
     pbx: {
@@ -47,7 +47,7 @@ function setup({ pbxBehindMs = 0 } = {}) {
 }
 
 const start: CallEvent[] = [
-  { kind: 'CallOffered', callId, at: at(0), callerNumber: '100', callerName: null, dialed: '1000' },
+  { kind: 'CallOffered', direction: 'inbound', callId, at: at(0), callerNumber: '100', callerName: null, dialed: '1000' },
   { kind: 'LegDialed', ...desk, at: at(10) },
   { kind: 'LegRinging', ...desk, at: at(20) },
 ];
@@ -85,7 +85,7 @@ describe('call tracker', () => {
     const saved: CallSnapshot[] = [];
     let answerPing: (at: Date) => void = () => {};
     const tracker = new CallTracker({
-      rules: { rules: CHINA_RING_RULES },
+      rules: { officeId: 'default', rules: CHINA_RING_RULES },
       sink: { saveCall: (c) => saved.push(c), recordDiscipline: (r) => records.push(r) },
       clock,
       // The PBX answers the ping when the test says: the events it sent before arrive first (one ordered stream).
@@ -137,7 +137,7 @@ describe('call tracker', () => {
   it('pbxLost() ends every live call where the PBX was last heard, undecided ones interrupted, and cancels their deadlines', async () => {
     const { clock, records, saved, handle, tracker } = setup();
     start.forEach(handle);
-    handle({ kind: 'CallOffered', callId: 'c2', at: at(6_000), callerNumber: '101', callerName: null, dialed: '1000' });
+    handle({ kind: 'CallOffered', direction: 'inbound', callId: 'c2', at: at(6_000), callerNumber: '101', callerName: null, dialed: '1000' });
     expect(tracker.pbxLost('AMI connection lost').sort()).toEqual([callId, 'c2']);
     expect(tracker.activeCalls).toBe(0);
     expect(clock.scheduled).toBe(0);
@@ -166,13 +166,13 @@ describe('call tracker', () => {
     start.forEach(handle);
     expect(tracker.callIds()).toEqual([callId]);
     const stop = tracker.watch();
-    handle({ kind: 'CallOffered', callId: 'c2', at: at(100), callerNumber: null, callerName: null, dialed: null });
+    handle({ kind: 'CallOffered', direction: 'inbound', callId: 'c2', at: at(100), callerNumber: null, callerName: null, dialed: null });
     handle({ kind: 'CallEnded', callId, at: at(200), cause: null });
     clock.advanceTo(at(60_000));
     await settle();
     const seen = stop();
     expect([...seen].sort()).toEqual([callId, 'c2']);
-    handle({ kind: 'CallOffered', callId: 'c3', at: at(60_100), callerNumber: null, callerName: null, dialed: null });
+    handle({ kind: 'CallOffered', direction: 'inbound', callId: 'c3', at: at(60_100), callerNumber: null, callerName: null, dialed: null });
     expect([...seen].sort()).toEqual([callId, 'c2']);
     expect(tracker.callIds().sort()).toEqual(['c2', 'c3']);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CALL_OUTCOMES, type CallRecord, type CallSnapshot } from '../../../src/calls/call-record.js';
+import { type CallRecord } from '../../../src/calls/call-record.js';
+import { CALL_OUTCOMES, type CallSnapshot } from '../../../src/core/call/call-model.js';
 import { MemoryCallStore } from '../../../src/calls/memory-call-store.js';
 import { closeUnfinishedCalls, closeUnobserved, END_NOT_OBSERVED, type CloseUnfinishedOptions } from '../../../src/calls/unfinished-calls.js';
 import { snapshot } from '../../support/store-contract.js';
@@ -56,6 +57,7 @@ function setup(overrides: Partial<CloseUnfinishedOptions> = {}) {
   const store = new MemoryCallStore();
   const queued: CallSnapshot[] = [];
   const options: CloseUnfinishedOptions = {
+    officeId: 'default',
     store,
     sink: { saveCall: (s) => queued.push(s) },
     live: new Set(),
@@ -94,8 +96,8 @@ describe('closeUnfinishedCalls', () => {
     });
     for (const id of ['event-during-read', 'saved-during-read', 'gone']) await store.save(snapshot(id));
     const read = store.listOpen.bind(store);
-    store.listOpen = async () => {
-      const rows = await read();
+    store.listOpen = async (officeId) => {
+      const rows = await read(officeId);
       // Meanwhile this process handled two of these calls (its rows read are stale).
       during = new Set(['event-during-read']);
       queuedAfterRead = ['saved-during-read'];

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallSnapshot } from '../../../../src/calls/call-record.js';
+import type { CallSnapshot } from '../../../../src/core/call/call-model.js';
 import { PrismaCallStore } from '../../../../src/calls/prisma-call-store.js';
 import { PrismaDisciplineStore } from '../../../../src/discipline/prisma-discipline-store.js';
 import { openDatabase, type Database } from '../../../../src/platform/db/database.js';
@@ -151,7 +151,7 @@ describe('WriteQueue while PostgreSQL is unreachable', () => {
       const closed = await queue.close({ drainTimeoutMs: 300 });
       expect(closed.drained).toBe(false);
       expect(closed.unwritten.calls.map((c) => c.pbxCallId)).toEqual(['stuck-1']);
-      expect(closed.unwritten.discipline.map((d) => d.pbxCallId)).toEqual(['stuck-1']);
+      expect(closed.unwritten.discipline.map((d) => d.subject.id)).toEqual(['stuck-1']);
     } finally {
       proxy.restore();
     }

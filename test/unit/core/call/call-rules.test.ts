@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CallEvent, LegRole } from '../../../../src/core/call/call-events.js';
+import type { CallEvent } from '../../../../src/core/call/call-events.js';
+import type { PhoneRole } from '../../../../src/core/phone-role.js';
 import { step, type CallState, type CoreEvent, type Effect, type RulesContext } from '../../../../src/core/call/call-rules.js';
 import { CHINA_RING_RULES } from '../../../../src/core/call/ring-rules.js';
 
@@ -7,11 +8,11 @@ const callId = '1764000000.1';
 const t0 = new Date('2026-03-02T01:00:00.000Z'); // offered
 const ringStart = new Date(t0.getTime() + 200); // desk starts ringing
 const at = (msAfterRing: number) => new Date(ringStart.getTime() + msAfterRing);
-const ctx: RulesContext = { rules: CHINA_RING_RULES, officerAt: () => 'officer-wang' };
+const ctx: RulesContext = { officeId: 'default', rules: CHINA_RING_RULES, officerAt: () => 'officer-wang' };
 
-const leg = (role: LegRole = 'desk', endpoint = 'desk', legId = 'desk-leg') => ({ callId, legId, endpoint, role });
+const leg = (role: PhoneRole = 'desk', endpoint = 'desk', legId = 'desk-leg') => ({ callId, legId, endpoint, role });
 
-const offered: CallEvent = { kind: 'CallOffered', callId, at: t0, callerNumber: '13800000000', callerName: 'Zhang', dialed: '1000' };
+const offered: CallEvent = { kind: 'CallOffered', direction: 'inbound', callId, at: t0, callerNumber: '13800000000', callerName: 'Zhang', dialed: '1000' };
 const dialed: CallEvent = { kind: 'LegDialed', ...leg(), at: new Date(t0.getTime() + 100) };
 const ringing: CallEvent = { kind: 'LegRinging', ...leg(), at: ringStart };
 
@@ -27,7 +28,7 @@ function run(events: CoreEvent[]): { state: CallState; effects: Effect[] } {
 }
 const records = (effects: Effect[]) => effects.filter((e) => e.kind === 'record');
 /** The distinct discipline records the effects make (a record is repeated once, completed, when the call ends). */
-const distinctRecords = (effects: Effect[]) => new Set(records(effects).map((e) => e.kind === 'record' && `${e.record.pbxCallId} ${e.record.type}`)).size;
+const distinctRecords = (effects: Effect[]) => new Set(records(effects).map((e) => e.kind === 'record' && `${e.record.subject.id} ${e.record.type}`)).size;
 const wake = (ms: number): CoreEvent => ({ kind: 'Wake', callId, at: at(ms) });
 const ended = (ms: number): CoreEvent => ({ kind: 'CallEnded', callId, at: at(ms), cause: 'Normal Clearing' });
 

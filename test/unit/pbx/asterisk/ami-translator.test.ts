@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { LegRole } from '../../../../src/core/call/call-events.js';
+import type { PhoneRole } from '../../../../src/core/phone-role.js';
 import { AmiTranslator, endpointOf } from '../../../../src/pbx/asterisk/ami-translator.js';
 import { fields } from '../../../support/ami-fields.js';
 
-const roles: Record<string, LegRole> = { desk: 'desk', leader: 'fallback', bureau: 'bureau' };
-const roleOf = (endpoint: string): LegRole => roles[endpoint] ?? 'other';
+const roles: Record<string, PhoneRole> = { desk: 'desk', leader: 'fallback', bureau: 'bureau' };
+const roleOf = (endpoint: string): PhoneRole => roles[endpoint] ?? 'other';
 const caller = { Uniqueid: '1764000000.1', Linkedid: '1764000000.1', Channel: 'PJSIP/citizen-00000001' };
 const desk = { DestUniqueid: '1764000000.2', DestLinkedid: '1764000000.1', DestChannel: 'PJSIP/desk-00000002' };
 
@@ -16,7 +16,7 @@ describe('AMI translation', () => {
   it('turns the caller channel into CallOffered using the Asterisk timestamp', () => {
     const t = new AmiTranslator(roleOf);
     const [offered] = feed(t, { Event: 'Newchannel', ...caller, CallerIDNum: '13800000000', CallerIDName: '<unknown>', Exten: '1000', Timestamp: '1764000000.250000' });
-    expect(offered).toEqual({ kind: 'CallOffered', callId: caller.Linkedid, at: new Date(1764000000250), callerNumber: '13800000000', callerName: null, dialed: '1000' });
+    expect(offered).toEqual({ kind: 'CallOffered', direction: 'inbound', callId: caller.Linkedid, at: new Date(1764000000250), callerNumber: '13800000000', callerName: null, dialed: '1000' });
   });
 
   it('does not follow a call whose caller channel it never saw (up before it listened), and reports its hang-ups', () => {

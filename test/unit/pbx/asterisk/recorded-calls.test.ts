@@ -4,15 +4,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { CallOutcome } from '../../../../src/calls/call-record.js';
-import type { LegRole } from '../../../../src/core/call/call-events.js';
+import type { CallOutcome } from '../../../../src/core/call/call-model.js';
+import type { PhoneRole } from '../../../../src/core/phone-role.js';
 import { step, type CallState, type Effect } from '../../../../src/core/call/call-rules.js';
 import { AmiFrameParser } from '../../../../src/pbx/ami/frame-parser.js';
 import { AmiTranslator } from '../../../../src/pbx/asterisk/ami-translator.js';
 
 // The captures were made with a 1.5 s answer / cancel delay: count with a 1 s ring.
 const rules = { threshold: 3, cadence: { onMs: 200, offMs: 800 } };
-const roleOf = (endpoint: string): LegRole => (endpoint === 'desk' ? 'desk' : 'other');
+const roleOf = (endpoint: string): PhoneRole => (endpoint === 'desk' ? 'desk' : 'other');
 
 function replay(name: string) {
   const text = readFileSync(new URL(`../../../fixtures/ami/${name}.txt`, import.meta.url), 'utf8')
@@ -29,7 +29,7 @@ function replay(name: string) {
   for (const frame of frames) {
     for (const event of translator.translate(frame)) {
       kinds.push(event.kind);
-      const r = step(states.get(event.callId), event, { rules });
+      const r = step(states.get(event.callId), event, { officeId: 'default', rules });
       states.set(event.callId, r.state);
       effects.push(...r.effects);
     }
@@ -63,7 +63,7 @@ describe('recorded Asterisk 22 calls', () => {
     expect(call.deskEndpoint).toBe('desk');
     const records = effects.flatMap((e) => (e.kind === 'record' ? [e.record] : []));
     // One record, made at the third ring and repeated with its evidence completed when the call ended.
-    expect(new Set(records.map((r) => `${r.pbxCallId} ${r.type}`)).size).toBe(recordCount);
+    expect(new Set(records.map((r) => `${r.subject.id} ${r.type}`)).size).toBe(recordCount);
     if (recordCount > 0) expect(records.at(-1)!.evidence.at(-1)!.what).toMatch(/^call ended/);
     expect(openCalls).toBe(0);
   });

@@ -77,7 +77,9 @@ describe('SpillStore', () => {
     const [file] = await store.readAll();
     expect(file?.writes.calls).toEqual([
       {
+        officeId: 'default',
         pbxCallId: '1795425976.2',
+        direction: 'inbound',
         callerNumber: '13900000001',
         callerName: null,
         dialed: '1000',

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { CallRecord, CallSnapshot } from '../../../../src/calls/call-record.js';
+import type { CallRecord } from '../../../../src/calls/call-record.js';
+import type { CallSnapshot } from '../../../../src/core/call/call-model.js';
 import { MemoryCallStore } from '../../../../src/calls/memory-call-store.js';
 import { MemoryDisciplineStore } from '../../../../src/discipline/memory-discipline-store.js';
 import type { StoreLogger } from '../../../../src/platform/store-logger.js';

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CallRecord, CallSnapshot } from '../../../../src/calls/call-record.js';
+import type { CallRecord } from '../../../../src/calls/call-record.js';
+import type { CallSnapshot } from '../../../../src/core/call/call-model.js';
 import { MemoryCallStore } from '../../../../src/calls/memory-call-store.js';
-import type { DisciplineInput, DisciplineRecord } from '../../../../src/discipline/discipline-record.js';
+import type { DisciplineRecord } from '../../../../src/discipline/discipline-record.js';
+import type { DisciplineInput } from '../../../../src/core/discipline/discipline-model.js';
 import { MemoryDisciplineStore } from '../../../../src/discipline/memory-discipline-store.js';
 import type { StoreLogger } from '../../../../src/platform/store-logger.js';
 import { errorSummary, WriteQueue, type RetryOptions } from '../../../../src/platform/outbox/write-queue.js';

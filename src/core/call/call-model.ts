@@ -1,0 +1,86 @@
+/** The call as the duty rules see it: its outcome, its timeline, its direction. */
+import type { OfficeId } from '../office.js';
+
+/** How a call ended, as far as the duty rules care. */
+export const CALL_OUTCOMES = [
+  'in-progress', // still going
+  'answered', // inbound: the desk answered (ringCount says at which ring); outbound: the phone called answered
+  'absence', // the desk rang N rings without answer: 离岗
+  'abandoned', // the caller hung up before the N-th ring: not an absence
+  'busy', // the desk (outbound: the phone called) answered busy (486)
+  'unreachable', // the desk (outbound: the phone called) could not be reached (unregistered, congestion)
+  'unanswered', // the desk rang, and the PBX gave up on it before N rings (dialplan timeout shorter than N rings); outbound: nobody answered
+  'not-responding', // the desk phone never signalled ringing (registered, but its SIP answered nothing) until the PBX gave up
+  'bureau', // the desk was not answering the call and the confidential bureau line answered it (after hours, or at the end of the fallback chain)
+  'no-one-reachable', // no desk was dialled, and no phone the PBX tried took the call (busy, unreachable, unanswered); the caller did not hang up
+  'no-desk', // the call ended without any phone being dialled
+  // How the call went is unknown, so no absence is recorded: the service stopped (or crashed) while
+  // the call was live and undecided, and the call was gone when it came back (src/calls/unfinished-calls.ts);
+  // or the PBX failed (AMI connection lost, no answer to a ping) before the call was decided.
+  'interrupted',
+] as const;
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+
+/**
+ * inbound: a call to the duty line (a citizen, a unit); the duty rules (rings, absence) apply.
+ * outbound: placed by an office phone (desk → bureau, desk → leader); logged, never an absence.
+ * originated: placed by duty-hotline itself (spot check, hand-over call); logged, never an absence.
+ */
+export const CALL_DIRECTIONS = ['inbound', 'outbound', 'originated'] as const;
+export type CallDirection = (typeof CALL_DIRECTIONS)[number];
+
+/** One timeline entry kept as evidence on the call and on discipline records. */
+export interface TimelineEntry {
+  at: string; // ISO-8601
+  what: string; // e.g. "offered", "desk ringing", "ring 2", "answered by desk", "caller hung up"
+}
+
+/** What the tracker knows about a call; stores persist it keyed by (officeId, pbxCallId). */
+export interface CallSnapshot {
+  officeId: OfficeId;
+  /** The PBX's id of the call (Asterisk's Linkedid), unique within its office. */
+  pbxCallId: string;
+  direction: CallDirection;
+  callerNumber: string | null;
+  callerName: string | null;
+  dialed: string | null;
+  offeredAt: Date;
+  deskEndpoint: string | null;
+  deskRingingAt: Date | null;
+  answeredAt: Date | null;
+  answeredBy: string | null;
+  ringCount: number | null;
+  endedAt: Date | null;
+  outcome: CallOutcome;
+  /**
+   * An alarm: an inbound call ended with no phone answering it while the caller was still on the
+   * line (every phone tried was busy, unreachable or gave up). Whatever the outcome says of the desk.
+   */
+  reachedNobody: boolean;
+  timeline: TimelineEntry[];
+}
+
+/** Every field of a snapshot, in one place: stores, spill files and the sweep copy a call by this list. */
+export const CALL_SNAPSHOT_FIELDS = [
+  'officeId',
+  'pbxCallId',
+  'direction',
+  'callerNumber',
+  'callerName',
+  'dialed',
+  'offeredAt',
+  'deskEndpoint',
+  'deskRingingAt',
+  'answeredAt',
+  'answeredBy',
+  'ringCount',
+  'endedAt',
+  'outcome',
+  'reachedNobody',
+  'timeline',
+] as const satisfies readonly (keyof CallSnapshot)[];
+
+/** The snapshot part of anything that extends one (a stored record): its other fields dropped. */
+export function snapshotOf(call: CallSnapshot): CallSnapshot {
+  return Object.fromEntries(CALL_SNAPSHOT_FIELDS.map((field) => [field, call[field]])) as unknown as CallSnapshot;
+}
