@@ -3,21 +3,49 @@ import Type, { type Static } from 'typebox';
 const Port = Type.Integer({ minimum: 1, maximum: 65535 });
 const Endpoints = Type.Array(Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_.-]+$' }), { uniqueItems: true });
 
+const AmiSettings = Type.Object(
+  {
+    host: Type.String({ default: '127.0.0.1' }),
+    port: Type.Intersect([Port], { default: 5038 }),
+    username: Type.String({ minLength: 1, default: 'duty' }),
+    secret: Type.String({ minLength: 1, default: 'duty-secret' }),
+    actionTimeoutMs: Type.Integer({ minimum: 100, default: 10_000 }),
+    reconnectInitialMs: Type.Integer({ minimum: 10, default: 250 }),
+    reconnectMaxMs: Type.Integer({ minimum: 100, default: 10_000 }),
+  },
+  { default: {}, additionalProperties: false },
+);
+
+const EndpointSettings = Type.Object(
+  {
+    desk: Type.Intersect([Endpoints], { default: ['desk'] }),
+    fallback: Type.Intersect([Endpoints], { default: ['leader'] }),
+    bureau: Type.Intersect([Endpoints], { default: ['bureau'] }),
+  },
+  { default: {}, additionalProperties: false },
+);
+
+/**
+ * One office whose PBX the service watches: its own AMI connection, endpoints and schedule file.
+ * Every call and record is stored under its id.
+ */
+const OfficeSettings = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+    /** Shown to people, e.g. "市政府总值班室". */
+    name: Type.String({ default: '' }),
+    ami: AmiSettings,
+    endpoints: EndpointSettings,
+    schedule: Type.Object({ file: Type.String({ minLength: 1, default: 'dialplan/schedule.example.yaml' }) }, { default: {}, additionalProperties: false }),
+  },
+  { additionalProperties: false },
+);
+
 /** Everything the service can be told. Defaults are a working sandbox setup. */
 export const ConfigSchema = Type.Object(
   {
-    ami: Type.Object(
-      {
-        host: Type.String({ default: '127.0.0.1' }),
-        port: Type.Intersect([Port], { default: 5038 }),
-        username: Type.String({ minLength: 1, default: 'duty' }),
-        secret: Type.String({ minLength: 1, default: 'duty-secret' }),
-        actionTimeoutMs: Type.Integer({ minimum: 100, default: 10_000 }),
-        reconnectInitialMs: Type.Integer({ minimum: 10, default: 250 }),
-        reconnectMaxMs: Type.Integer({ minimum: 100, default: 10_000 }),
-      },
-      { default: {}, additionalProperties: false },
-    ),
+    /** The PBX's AMI (the default office's, when `offices` is empty). */
+    ami: AmiSettings,
     http: Type.Object(
       {
         host: Type.String({ default: '127.0.0.1' }),
@@ -52,14 +80,8 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
-    endpoints: Type.Object(
-      {
-        desk: Type.Intersect([Endpoints], { default: ['desk'] }),
-        fallback: Type.Intersect([Endpoints], { default: ['leader'] }),
-        bureau: Type.Intersect([Endpoints], { default: ['bureau'] }),
-      },
-      { default: {}, additionalProperties: false },
-    ),
+    /** What each PBX endpoint is for (the default office's, when `offices` is empty). */
+    endpoints: EndpointSettings,
     /** The duty schedule and the dialplan rendered from it (`duty-hotline dialplan …`, `route`, `calendar import`). */
     schedule: Type.Object(
       {
@@ -80,6 +102,11 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    /**
+     * Several offices watched by one service (each its own PBX). Empty: one office, "default",
+     * described by the top-level ami, endpoints and schedule.file (a single-office config as before).
+     */
+    offices: Type.Array(OfficeSettings, { default: [] }),
     log: Type.Object(
       { level: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }) },
       { default: {}, additionalProperties: false },

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Value from 'typebox/value';
 import { ConfigSchema, ENV_OVERRIDES, type Config } from './config-schema.js';
+import { officeProblems } from './offices.js';
 
 /** Settings given as comma-separated lists in environment variables. */
 const LIST_PATHS = ['endpoints.', 'schedule.years'];
@@ -49,6 +50,8 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   if (config.database.openRetryMaxMs < config.database.openRetryInitialMs) {
     throw new ConfigError('invalid configuration:\n  database.openRetryMaxMs: must be ≥ database.openRetryInitialMs');
   }
+  const problems = officeProblems(config);
+  if (problems.length > 0) throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   return config;
 }
 

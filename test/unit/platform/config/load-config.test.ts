@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../../src/platform/config/load-config.js';
+import { officesOf } from '../../../../src/platform/config/offices.js';
 
 const file = (content: string) => {
   const path = join(mkdtempSync(join(tmpdir(), 'dh-config-')), 'config.json');
@@ -42,5 +43,45 @@ describe('configuration', () => {
   it('reports an unreadable or non-JSON file clearly', () => {
     expect(() => loadConfig({ file: '/nonexistent/duty.json' })).toThrow(ConfigError);
     expect(() => loadConfig({ file: file('{ nope') })).toThrow(/is not valid JSON/);
+  });
+});
+
+describe('offices', () => {
+  it('a config without offices is one office, "default", of the top-level ami, endpoints and schedule file', () => {
+    const config = loadConfig({ overrides: { 'ami.port': 6038, 'endpoints.desk': ['desk-a'] } });
+    expect(officesOf(config)).toEqual([
+      {
+        id: 'default',
+        name: '',
+        ami: { host: '127.0.0.1', port: 6038, username: 'duty', secret: 'duty-secret', actionTimeoutMs: 10_000, reconnectInitialMs: 250, reconnectMaxMs: 10_000 },
+        endpoints: { desk: ['desk-a'], fallback: ['leader'], bureau: ['bureau'] },
+        scheduleFile: 'dialplan/schedule.example.yaml',
+      },
+    ]);
+  });
+
+  it('several offices, each with its own AMI, endpoints and schedule, the rest defaulted', () => {
+    const path = file(
+      JSON.stringify({
+        offices: [
+          { id: 'city', name: '市政府总值班室', ami: { host: '10.0.0.1', secret: 's1' } },
+          { id: 'district-2', ami: { port: 5039 }, endpoints: { desk: ['d2-desk'] }, schedule: { file: 'etc/d2.yaml' } },
+        ],
+      }),
+    );
+    const offices = officesOf(loadConfig({ file: path }));
+    expect(offices.map((o) => [o.id, o.name, o.ami.host, o.ami.port, o.ami.secret, o.endpoints.desk, o.scheduleFile])).toEqual([
+      ['city', '市政府总值班室', '10.0.0.1', 5038, 's1', ['desk'], 'dialplan/schedule.example.yaml'],
+      ['district-2', '', '127.0.0.1', 5039, 'duty-secret', ['d2-desk'], 'etc/d2.yaml'],
+    ]);
+  });
+
+  it('names a repeated office id, a bad id and an unknown office setting', () => {
+    const twice = file(JSON.stringify({ offices: [{ id: 'a' }, { id: 'b' }, { id: 'a' }] }));
+    expect(() => loadConfig({ file: twice })).toThrow(/offices\.2\.id: "a" is already the id of offices\.0/);
+    const bad = file(JSON.stringify({ offices: [{ id: 'no spaces' }] }));
+    expect(() => loadConfig({ file: bad })).toThrow(/offices\.0\.id: must match pattern/);
+    const unknown = file(JSON.stringify({ offices: [{ id: 'a', pbx: {} }] }));
+    expect(() => loadConfig({ file: unknown })).toThrow(/offices\.0\.pbx: unknown setting/);
   });
 });
