@@ -20,6 +20,8 @@ import type { AmiFrame } from '../src/pbx/ami/ami-frame.js';
 import { AmiTranslator } from '../src/pbx/asterisk/ami-translator.js';
 import { openDatabase } from '../src/platform/db/database.js';
 import { WriteQueue } from '../src/platform/outbox/write-queue.js';
+import { callSink, registerCallWrites } from '../src/calls/call-writes.js';
+import { registerDisciplineWrites } from '../src/discipline/discipline-writes.js';
 import { FakeClock } from '../test/support/fake-clock.js';
 import { recordedStream } from './ami-stream.js';
 
@@ -97,15 +99,14 @@ if (!url) {
 }
 const db = await openDatabase({ url, logger: silent });
 const queue = new WriteQueue({
-  calls: new PrismaCallStore(db.prisma),
-  discipline: new PrismaDisciplineStore(db.prisma),
   logger: silent,
   retry: { initialDelayMs: 50, maxDelayMs: 1000 },
   concurrency: Number(values.concurrency),
 });
+const sink = callSink(registerCallWrites(queue, new PrismaCallStore(db.prisma)), registerDisciplineWrites(queue, new PrismaDisciplineStore(db.prisma)));
 t = process.hrtime.bigint();
-for (const s of saves) queue.saveCall(s);
-for (const r of records) queue.recordDiscipline(r);
+for (const s of saves) sink.saveCall(s);
+for (const r of records) sink.recordDiscipline(r);
 await queue.onIdle();
 const writeMs = ms(t);
 const stats = queue.stats();

@@ -34,6 +34,7 @@ import { writeHeapSnapshot } from 'node:v8';
 import pg from 'pg';
 import { loadConfig } from '../src/platform/config/load-config.js';
 import { createLogger } from '../src/platform/logger.js';
+import type { AmiClient } from '../src/pbx/ami/index.js';
 import { AmiTranslator } from '../src/pbx/asterisk/ami-translator.js';
 import { startService } from '../src/app/service.js';
 import { openDatabase } from '../src/platform/db/database.js';
@@ -142,7 +143,9 @@ const config = loadConfig({
 });
 const service = await startService(config, { logger: createLogger(values.log ?? 'silent') });
 await service.database.opened;
-await service.ami.waitUntilConnected();
+await service.pbx.waitUntilConnected();
+/** The AMI client inside the PBX port (src/pbx/asterisk/asterisk-port.ts), for its socket backlog and listeners. */
+const amiClient = (service.pbx as unknown as { ami: AmiClient }).ami;
 await sleep(300); // the live-call listing at connect
 
 // ---------------------------------------------------------------------------------------------
@@ -177,15 +180,15 @@ const sizeOf = (o: unknown, field: string): number | string => {
 };
 async function sizes(): Promise<string> {
   const tr = translatorRef?.deref();
-  const conn = (service.ami as unknown as { conn?: { pendingCount?: number } }).conn;
+  const conn = (amiClient as unknown as { conn?: { pendingCount?: number } }).conn;
   return [
     `tracker.calls ${sizeOf(service.tracker, 'calls')}`,
     `translator.channels ${sizeOf(tr, 'channels')}`,
     `callChannels ${sizeOf(tr, 'callChannels')}`,
     `writes.pending ${service.writes.stats().pending}`,
     `ami.pending ${conn?.pendingCount ?? 0}`,
-    `ami listeners ${service.ami.eventNames().reduce((n, e) => n + service.ami.listenerCount(e), 0)}`,
-    `events ${service.ami.stats().eventsReceived}`,
+    `ami listeners ${amiClient.eventNames().reduce((n, e) => n + amiClient.listenerCount(e), 0)}`,
+    `events ${service.pbx.stats().eventsReceived}`,
   ].join(', ');
 }
 
@@ -225,7 +228,7 @@ async function replay(first: number, count: number, onTenth: (tenth: number, off
   const done = next('done', (m) => {
     if (m.type === 'tenth') tenths.push(onTenth(m.tenth, m.offered));
     if (m.type === 'session-lost') {
-      const a = service.ami.stats();
+      const a = service.pbx.stats();
       console.log(`!! the AMI session is gone (service: ${a.state}, ${a.lastError ?? 'no error'}); the PBX drops events until the service logs in again`);
     }
   });
@@ -250,7 +253,7 @@ async function settle(what: string): Promise<void> {
   await eventually(
     `${what}: all ${sentEvents} AMI events handled`,
     () => {
-      const n = service.ami.stats().eventsReceived;
+      const n = service.pbx.stats().eventsReceived;
       if (n !== seen) [seen, since] = [n, performance.now()];
       return n >= sentEvents || (dropped > 0 && performance.now() - since > 3_000);
     },
@@ -299,7 +302,7 @@ const w = service.writes.stats();
 console.log(
   `rate: ${calls} calls offered in ${soak.seconds.toFixed(1)} s (${(calls / soak.seconds).toFixed(1)} calls/s), ` +
     `all handled and stored ${soakSeconds.toFixed(1)} s after the first (${(calls / soakSeconds).toFixed(1)} calls/s end to end); ` +
-    `max concurrent calls ${maxActive}; max AMI socket backlog ${(maxBacklog / 1024).toFixed(0)} KiB; AMI events ${service.ami.stats().eventsReceived}; ` +
+    `max concurrent calls ${maxActive}; max AMI socket backlog ${(maxBacklog / 1024).toFixed(0)} KiB; AMI events ${service.pbx.stats().eventsReceived}; ` +
     `writes ${w.written} (${w.coalesced} coalesced, ${w.retries} retries); live-call listings ${listings}; AMI logins ${logins}` +
     (dropped > 0 ? `; ${dropped} events DROPPED while the service was not logged in` : ''),
 );

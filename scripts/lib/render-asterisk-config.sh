@@ -266,7 +266,8 @@ minimum_expiration = 1
 [$1]
 type = endpoint
 transport = transport-udp
-context = duty-phones
+; What it dials: the leader and the bureau (dialplan/office-calls.conf).
+context = office-phones
 aors = $1
 disallow = all
 allow = ulaw,alaw

@@ -35,9 +35,9 @@ export const HealthReport = Type.Object({
 });
 export type HealthReport = Static<typeof HealthReport>;
 
-/** 200 when AMI is connected, the database open and writes landing; 503 otherwise (same body). */
+/** 200 when AMI is connected, the database open and writes landing; 503 otherwise (same body). Public: probes carry no credentials. */
 export const healthRoutes: FastifyPluginAsyncTypebox<{ health: () => HealthReport }> = async (app, { health }) => {
-  app.get('/healthz', { schema: { response: { 200: HealthReport, 503: HealthReport } } }, async (_request, reply) => {
+  app.get('/healthz', { config: { permission: 'public' }, schema: { response: { 200: HealthReport, 503: HealthReport } } }, async (_request, reply) => {
     const report = health();
     return reply.code(report.status === 'ok' ? 200 : 503).send(report);
   });

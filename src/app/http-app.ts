@@ -1,22 +1,29 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { callRoutes } from '../calls/call-routes.js';
-import type { CallStore } from '../calls/call-store.js';
+import type { CallService } from '../calls/call-service.js';
 import { disciplineRoutes } from '../discipline/discipline-routes.js';
-import type { DisciplineStore } from '../discipline/discipline-store.js';
+import type { DisciplineService } from '../discipline/discipline-service.js';
 import { installErrorHandler } from '../platform/http/errors.js';
+import { installAccessControl } from '../platform/http/permissions.js';
 import { healthRoutes, type HealthReport } from './health-routes.js';
 
+/** What the API serves: routes → services → stores; the stores stay behind the services. */
 export interface AppDeps {
-  calls: CallStore;
-  discipline: DisciplineStore;
+  calls: CallService;
+  discipline: DisciplineService;
   health: () => HealthReport;
 }
 
-/** The HTTP API as a Fastify plugin; src/server.ts boots it, tests inject() into it. */
+/**
+ * The HTTP API as a Fastify plugin; src/app/service.ts boots it, tests inject() into it
+ * (test/support/http.ts buildApi). Every route declares its permission (installAccessControl
+ * refuses to start otherwise); every error answer comes from the catalogue (platform/http/errors).
+ */
 export const app: FastifyPluginAsync<AppDeps> = async (fastify, deps) => {
   const api = fastify.withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandler(api);
+  installAccessControl(api);
   await api.register(healthRoutes, { health: deps.health });
   await api.register(callRoutes, { calls: deps.calls });
   await api.register(disciplineRoutes, { discipline: deps.discipline });

@@ -1,5 +1,5 @@
 /**
- * Wires the parts into the running service: AMI → translator → tracker → write queue → database,
+ * Wires the parts into the running service: PBX port → tracker → write queue → database,
  * and the HTTP API over the same stores. Only composition here; behaviour lives in the parts.
  *
  * The database is opened in the background: the service starts, listens to AMI and queues its
@@ -9,20 +9,23 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { CallTracker } from '../calls/call-tracker.js';
-import { DeferredCallStore } from '../calls/deferred-call-store.js';
+import { callSink, registerCallWrites, type CallFacts } from '../calls/call-writes.js';
+import type { CallStore } from '../calls/call-store.js';
 import { PrismaCallStore } from '../calls/prisma-call-store.js';
 import { closeUnfinishedCalls } from '../calls/unfinished-calls.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config/config-schema.js';
-import { DeferredDisciplineStore } from '../discipline/deferred-discipline-store.js';
+import { registerDisciplineWrites, type DisciplineFacts } from '../discipline/discipline-writes.js';
+import type { DisciplineStore } from '../discipline/discipline-store.js';
 import { PrismaDisciplineStore } from '../discipline/prisma-discipline-store.js';
 import { app } from './http-app.js';
+import { CallService } from '../calls/call-service.js';
+import { DisciplineService } from '../discipline/discipline-service.js';
 import { serverOptions } from '../platform/http/server-options.js';
 import type { HealthReport } from './health-routes.js';
-import { AmiClient } from '../pbx/ami/ami-client.js';
-import { AmiTranslator, pbxTimeOf } from '../pbx/asterisk/ami-translator.js';
-import { PbxClock } from '../pbx/asterisk/pbx-clock.js';
-import { askPbxTime, listLiveCalls, readRingTone, ringToneMismatch } from '../pbx/asterisk/pbx-queries.js';
+import type { PbxPort } from '../pbx/pbx-port.js';
+import { AsteriskPort } from '../pbx/asterisk/asterisk-port.js';
+import { ringToneMismatch } from '../pbx/asterisk/pbx-queries.js';
 import { DEFAULT_OFFICE_ID } from '../core/office.js';
 import { describeAttempts } from '../core/call/call-rules.js';
 import { UnreachedCalls } from '../calls/unreached-calls.js';
@@ -32,6 +35,8 @@ import { endpointRoles } from '../schedule/endpoint-roles.js';
 import { loadScheduleFile } from '../schedule/schedule-file.js';
 import { openDatabase } from '../platform/db/database.js';
 import { DatabaseOpener, type DatabaseStatus } from '../platform/db/database-opener.js';
+import { deferred } from '../platform/db/deferred-store.js';
+import { EventBus } from '../platform/events/event-bus.js';
 import { SpillStore } from '../platform/outbox/spill-store.js';
 import { requeueSpilledWrites, spillUnwritten, type RequeuedSpills } from '../platform/outbox/spilled-writes.js';
 import { WriteQueue } from '../platform/outbox/write-queue.js';
@@ -39,12 +44,17 @@ import { WriteQueue } from '../platform/outbox/write-queue.js';
 /** How long after a hang-up of a call it does not follow the service asks the PBX which calls are live. */
 const UNFOLLOWED_SWEEP_DELAY_MS = 250;
 
+export type ServiceFacts = CallFacts & DisciplineFacts;
+
 export interface RunningService {
   http: FastifyInstance;
   /** Where the API listens, e.g. http://127.0.0.1:8080 */
   url: string;
-  ami: AmiClient;
+  /** The PBX: its connection, its call events, its commands (live calls, placing a call). */
+  pbx: PbxPort;
   writes: WriteQueue;
+  /** Facts of the writes that landed, published once their row is committed. */
+  facts: Pick<EventBus<ServiceFacts>, 'subscribe'>;
   tracker: CallTracker;
   /** State of the database; `opened` resolves once it is open. */
   database: Pick<DatabaseOpener<unknown>, 'status' | 'opened'>;
@@ -71,26 +81,40 @@ export async function startService(config: Config, { logger, clock: localClock =
     logger: dbLog,
     retry: { initialDelayMs: config.database.openRetryInitialMs, maxDelayMs: config.database.openRetryMaxMs },
   });
-  const calls = new DeferredCallStore(() => database.stores().calls);
-  const discipline = new DeferredDisciplineStore(() => database.stores().discipline);
-  const writes = new WriteQueue({ calls, discipline, logger: logger.child({ component: 'writes' }), retry: { initialDelayMs: 200, maxDelayMs: 10_000 } });
+  const calls = deferred<CallStore>(() => database.stores().calls);
+  const discipline = deferred<DisciplineStore>(() => database.stores().discipline);
+  const facts = new EventBus<ServiceFacts>(logger.child({ component: 'facts' }));
+  const writes = new WriteQueue({ logger: logger.child({ component: 'writes' }), retry: { initialDelayMs: 200, maxDelayMs: 10_000 }, facts });
+  const callWrites = registerCallWrites(writes, calls);
+  const sink = callSink(callWrites, registerDisciplineWrites(writes, discipline));
   const spillLog = logger.child({ component: 'spill' });
-  const spill = new SpillStore(config.database.spillDir, spillLog);
+  const spill = new SpillStore(config.database.spillDir, spillLog, writes);
 
   const amiLog = logger.child({ component: 'ami' });
-  const clock = new PbxClock(localClock, (offsetMs) =>
-    amiLog[Math.abs(offsetMs) > 60_000 ? 'warn' : 'info']({ offsetMs }, "the PBX's clock differs from this host's: ring timing follows the PBX"),
-  );
+  // Endpoint roles come from the schedule file, loaded below (the port asks only once started).
+  const pbx: PbxPort = new AsteriskPort({
+    host: config.ami.host,
+    port: config.ami.port,
+    username: config.ami.username,
+    secret: config.ami.secret,
+    actionTimeoutMs: config.ami.actionTimeoutMs,
+    reconnect: { initialDelayMs: config.ami.reconnectInitialMs, maxDelayMs: config.ami.reconnectMaxMs },
+    timeTimeoutMs: config.rings.deadlineCheckTimeoutMs,
+    roleOf: (endpoint) => roles.roleOf(endpoint),
+    localClock,
+    logger: amiLog,
+  });
+  const clock = pbx.clock;
   const callsLog = logger.child({ component: 'calls' });
   const unreached = new UnreachedCalls();
   const tracker = new CallTracker({
     rules: { officeId: DEFAULT_OFFICE_ID, rules: { threshold: config.rings.threshold, cadence: { onMs: config.rings.onMs, offMs: config.rings.offMs } } },
-    sink: writes,
+    sink,
     clock,
-    pbx: { time: () => askPbxTime(ami, config.rings.deadlineCheckTimeoutMs), lastHeard: () => clock.lastHeard() },
+    pbx,
     logger: callsLog,
     decisionGraceMs: config.rings.decisionGraceMs,
-    onLost: (callId) => translator.forget(callId),
+    onLost: (callId) => pbx.forget(callId),
     onUnreached: (call, attempts) => unreached.add(call, describeAttempts(attempts)),
   });
   const scheduleLog = logger.child({ component: 'schedule' });
@@ -99,25 +123,11 @@ export async function startService(config: Config, { logger, clock: localClock =
   for (const conflict of roles.conflicts) scheduleLog.warn(conflict, 'endpoint role differs between the config (endpoints) and the schedule file; the schedule wins');
   // A call up before this service was listening is not followed; when one of its channels hangs
   // up, the PBX is asked again which calls are live, so its stored row is closed once it is gone.
-  const translator = new AmiTranslator(roles.roleOf, () => clock.now(), () => sweepSoon());
-
-  const ami = new AmiClient({
-    host: config.ami.host,
-    port: config.ami.port,
-    username: config.ami.username,
-    secret: config.ami.secret,
-    actionTimeoutMs: config.ami.actionTimeoutMs,
-    reconnect: { initialDelayMs: config.ami.reconnectInitialMs, maxDelayMs: config.ami.reconnectMaxMs },
-    logger: amiLog,
-  });
-  ami.on('event', (frame) => {
-    const pbxTime = pbxTimeOf(frame);
-    if (pbxTime) clock.observe(pbxTime);
-    for (const event of translator.translate(frame)) tracker.handle(event);
-  });
+  pbx.on('unfollowedHangup', () => sweepSoon());
+  pbx.on('call', (event) => tracker.handle(event));
   let stopping: Promise<void> | undefined;
   // Calls an earlier run left unfinished (src/calls/unfinished-calls.ts) are closed after each
-  // CoreShowChannels, one sweep at a time. When AMI connects before the database is open, or
+  // listing of the PBX's live calls, one sweep at a time. When AMI connects before the database is open, or
   // before the writes spilled by the last run are stored (a call with a save still queued is
   // never closed, so those calls would be skipped), the sweep waits for both; the live set it was
   // given stays valid meanwhile, since a call gone from the PBX does not come back.
@@ -129,9 +139,9 @@ export async function startService(config: Config, { logger, clock: localClock =
       const closed = await closeUnfinishedCalls({
         officeId: DEFAULT_OFFICE_ID,
         store: calls,
-        sink: writes,
+        sink,
         live,
-        ownCallIds: () => [...tracker.callIds(), ...writes.pendingCallIds()],
+        ownCallIds: () => [...tracker.callIds(), ...callWrites.pendingCallIds(DEFAULT_OFFICE_ID)],
         watch: () => tracker.watch(),
         now: () => clock.now(),
         stopping: () => stopping !== undefined,
@@ -142,28 +152,27 @@ export async function startService(config: Config, { logger, clock: localClock =
     }
   };
   const reconcileAndSweep = () =>
-    reconcile(ami, tracker, amiLog).then((live) => {
+    reconcile(pbx, tracker, amiLog).then((live) => {
       if (live) sweeps = sweeps.then(() => closeUnfinished(live));
     });
   let cadenceWarning: string | undefined;
   const checkCadence = async () => {
     try {
-      cadenceWarning = ringToneMismatch(config.rings.toneZone, config.rings, await readRingTone(ami, config.rings.toneZone));
+      cadenceWarning = ringToneMismatch(config.rings.toneZone, config.rings, await pbx.ringTone(config.rings.toneZone));
     } catch (err) {
       amiLog.warn({ err }, 'could not read the ringing tone from the PBX (indication show)');
       return;
     }
     if (cadenceWarning) amiLog.warn({ toneZone: config.rings.toneZone }, cadenceWarning);
   };
-  ami.on('connected', () => {
+  pbx.on('connected', () => {
     void reconcileAndSweep();
     void checkCadence();
   });
   // Nothing can be known of the live calls while the PBX cannot be heard: they end where it was last heard.
-  ami.on('disconnected', (reason) => {
-    translator.forgetAll();
+  pbx.on('disconnected', (reason) => {
     const lost = tracker.pbxLost(`AMI connection to the PBX lost (${reason.message})`);
-    if (lost.length > 0) callsLog.warn({ calls: lost, lastHeard: clock.lastHeard()?.toISOString() }, 'AMI connection lost with calls live: they end as interrupted, no ring counted past the last PBX event');
+    if (lost.length > 0) callsLog.warn({ calls: lost, lastHeard: pbx.lastHeard()?.toISOString() }, 'AMI connection lost with calls live: they end as interrupted, no ring counted past the last PBX event');
   });
   let sweepTimer: NodeJS.Timeout | undefined;
   const sweepSoon = () => {
@@ -171,7 +180,7 @@ export async function startService(config: Config, { logger, clock: localClock =
     // A call's channels hang up together: one listing for all of them.
     sweepTimer = setTimeout(() => {
       sweepTimer = undefined;
-      if (ami.state === 'connected') void reconcileAndSweep();
+      if (pbx.state === 'connected') void reconcileAndSweep();
     }, UNFOLLOWED_SWEEP_DELAY_MS);
     sweepTimer.unref();
   };
@@ -188,7 +197,7 @@ export async function startService(config: Config, { logger, clock: localClock =
   });
   let url: string;
   try {
-    await http.register(app, { calls, discipline, health: () => healthReport(ami, writes, tracker, database.status(), unreached, warnings) });
+    await http.register(app, { calls: new CallService(calls), discipline: new DisciplineService(discipline), health: () => healthReport(pbx, writes, tracker, database.status(), unreached, warnings) });
     url = await http.listen({ host: config.http.host, port: config.http.port });
   } catch (err) {
     calendarWarnings.stop();
@@ -201,21 +210,21 @@ export async function startService(config: Config, { logger, clock: localClock =
   database.start();
   // Before AMI starts: live snapshots of the same calls, being newer, must win over these.
   const spilled = await requeueSpilledWrites(spill, writes, spillLog);
-  ami.start();
+  pbx.start();
 
   const stop = ({ drainTimeoutMs = 10_000 }: { drainTimeoutMs?: number } = {}) =>
     (stopping ??= (async () => {
       clearTimeout(sweepTimer);
       calendarWarnings.stop();
       await http.close();
-      await ami.stop();
+      await pbx.stop();
       tracker.close();
       const closed = await writes.close({ drainTimeoutMs });
       if (!closed.drained) await spillUnwritten(spill, closed.unwritten, spillLog);
       await database.close();
     })());
 
-  return { http, url, ami, writes, tracker, database, spilled, failed: database.failed, stop };
+  return { http, url, pbx, writes, facts, tracker, database, spilled, failed: database.failed, stop };
 }
 
 /** The schedule file names the endpoints the dialplan rings; the service runs without it (the PBX routes, not us). */
@@ -229,15 +238,15 @@ async function loadSchedule(config: Config, log: Logger): Promise<Schedule | und
 }
 
 /**
- * The Linkedids the PBX has live, for the sweep of calls an earlier run left unfinished; undefined
+ * The calls the PBX has live, for the sweep of calls an earlier run left unfinished; undefined
  * when it could not be asked. (Calls this process followed ended when the connection was lost.)
  */
-async function reconcile(ami: AmiClient, tracker: CallTracker, log: Logger): Promise<Set<string> | undefined> {
+async function reconcile(pbx: PbxPort, tracker: CallTracker, log: Logger): Promise<Set<string> | undefined> {
   // A call whose events arrive while the listing is on its way is live, listed or not
   // (it may have started after Asterisk took the list).
   const seenMeanwhile = tracker.watch();
   try {
-    const live = await listLiveCalls(ami);
+    const live = await pbx.liveCalls();
     for (const callId of seenMeanwhile()) live.add(callId);
     return live;
   } catch (err) {
@@ -247,14 +256,14 @@ async function reconcile(ami: AmiClient, tracker: CallTracker, log: Logger): Pro
   }
 }
 
-function healthReport(ami: AmiClient, writes: WriteQueue, tracker: CallTracker, database: DatabaseStatus, unreached: UnreachedCalls, warnings: string[]): HealthReport {
+function healthReport(pbx: PbxPort, writes: WriteQueue, tracker: CallTracker, database: DatabaseStatus, unreached: UnreachedCalls, warnings: string[]): HealthReport {
   const w = writes.stats();
-  const a = ami.stats();
-  const ok = ami.state === 'connected' && database.state === 'open' && !w.failing;
+  const a = pbx.stats();
+  const ok = a.state === 'connected' && database.state === 'open' && !w.failing;
   return {
     status: ok ? 'ok' : 'degraded',
     ami: {
-      state: ami.state,
+      state: a.state,
       connectedSince: a.connectedSince?.toISOString() ?? null,
       lastError: a.lastError ?? null,
       eventsReceived: a.eventsReceived,

@@ -5,7 +5,7 @@ import { withIsoDates } from '../platform/http/json.js';
 import { parsePage, parseRange } from '../platform/http/range.js';
 import { DateTime, ErrorBody, Nullable, OfficeParam, RangeQuery, TimelineEntry } from '../platform/http/schemas.js';
 import { CALL_DIRECTIONS, CALL_OUTCOMES } from '../core/call/call-model.js';
-import type { CallStore } from './call-store.js';
+import type { CallService } from './call-service.js';
 
 const Call = Type.Object({
   id: Type.String(),
@@ -32,10 +32,11 @@ const Call = Type.Object({
   updatedAt: DateTime,
 });
 
-export const callRoutes: FastifyPluginAsyncTypebox<{ calls: CallStore }> = async (app, { calls }) => {
+export const callRoutes: FastifyPluginAsyncTypebox<{ calls: CallService }> = async (app, { calls }) => {
   app.get(
     '/calls',
     {
+      config: { permission: 'calls:read' },
       schema: {
         summary: 'Call-log entries (值班记录), newest first',
         querystring: Type.Object(
@@ -55,9 +56,10 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ calls: CallStore }> = async
   app.get(
     '/calls/:id',
     {
+      config: { permission: 'calls:read' },
       schema: {
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }),
-        response: { 200: Call, 404: ErrorBody, 503: ErrorBody },
+        response: { 200: Call, 400: ErrorBody, 404: ErrorBody, 503: ErrorBody },
       },
     },
     async (request) => {

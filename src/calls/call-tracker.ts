@@ -18,7 +18,8 @@ import type { CallSnapshot } from '../core/call/call-model.js';
 
 export interface CallSink {
   saveCall(call: CallSnapshot): void;
-  recordDiscipline(record: DisciplineInput): void;
+  /** `completed`: the same record again, its evidence now running to the call's end. */
+  recordDiscipline(record: DisciplineInput, completed?: boolean): void;
 }
 
 /** What the tracker needs of the PBX to decide a deadline. */
@@ -113,7 +114,7 @@ export class CallTracker {
           break;
         case 'record':
           if (!effect.completed) live.log.warn({ record: effect.record.type, reason: effect.record.reason, officer: effect.record.officer }, 'discipline record');
-          this.opts.sink.recordDiscipline(effect.record);
+          this.opts.sink.recordDiscipline(effect.record, effect.completed === true);
           break;
         case 'wake':
           this.wakeAt(live, effect.callId, effect.at, new Date(effect.at.getTime() + this.opts.decisionGraceMs));

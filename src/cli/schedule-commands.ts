@@ -9,7 +9,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { Config } from '../platform/config/config-schema.js';
 import { fileCalendarOverrideStore } from '../schedule/calendar-override-store.js';
-import { withAmiCommands, sandboxAmiTarget } from '../pbx/asterisk/ami-command.js';
+import { withPbxCommands } from '../pbx/asterisk/asterisk-port.js';
+import { sandboxPbxTarget } from '../pbx/asterisk/sandbox-target.js';
+import { PbxError } from '../pbx/pbx-port.js';
 import { importCalendar } from '../schedule/calendar-command.js';
 import { loadScheduleSetup, parseYears, processIo, warnMissingYear, yearsToRender, CliError, type CliIo, type ScheduleSetup } from './cli-support.js';
 import { checkInSandbox } from '../dialplan/dialplan-check.js';
@@ -78,11 +80,11 @@ export function registerScheduleCommands(program: Command, deps: ScheduleCommand
       if (!handKept.some((f) => f.name === 'extensions.conf')) throw new CliError(`no extensions.conf in ${opts.dialplanDir} (--dialplan-dir): the hand-kept dialplan is missing`);
       const localDir = opts.localDir ?? path.join(opts.dialplanDir, 'local');
       const local = await readConfFiles(localDir);
-      const ami = sandboxAmiTarget(root, deps.env ?? process.env);
+      const pbx = sandboxPbxTarget(root, deps.env ?? process.env);
       io.out(
-        `checking in the PBX sandbox ${root} (AMI ${ami.host}:${ami.port}): ${describeFiles(handKept, opts.dialplanDir)}, ${describeFiles(local, localDir)}, generated ${files.map((f) => f.name).join(', ')} (years ${years.join(', ')})`,
+        `checking in the PBX sandbox ${root} (AMI ${pbx.host}:${pbx.port}): ${describeFiles(handKept, opts.dialplanDir)}, ${describeFiles(local, localDir)}, generated ${files.map((f) => f.name).join(', ')} (years ${years.join(', ')})`,
       );
-      const result = await checkInSandbox({ root, ami, generated: files, handKept, local, keep: opts.keep });
+      const result = await checkInSandbox({ root, pbx, generated: files, handKept, local, keep: opts.keep }).catch(asCliError);
       io.out(`Asterisk: ${result.answer.join(' ') || '(no answer)'} — ${result.loadedPriorities} priorities in ${result.loadedContexts} contexts loaded`);
       const restored = result.restored ? "the sandbox's own dialplan was put back" : 'the checked dialplan stays loaded in the sandbox (--keep)';
       if (result.asteriskErrors.length > 0 || result.problems.length > 0) {
@@ -146,11 +148,11 @@ export function registerScheduleCommands(program: Command, deps: ScheduleCommand
       }
       for (const file of removed) io.out(`removed ${file} (no longer generated)`);
       const { ami } = s.config;
-      const problems = await withAmiCommands({ host: ami.host, port: ami.port, username: ami.username, secret: ami.secret }, async (run) => {
-        const answer = await run('dialplan reload');
+      const problems = await withPbxCommands({ host: ami.host, port: ami.port, username: ami.username, secret: ami.secret }, async (pbx) => {
+        const answer = await pbx.reloadDialplan();
         io.out(`Asterisk (AMI ${ami.host}:${ami.port}): ${answer.join(' ') || '(no answer)'}`);
-        return verifyLoaded(files, parseDialplanShow(await run('dialplan show')));
-      });
+        return verifyLoaded(files, parseDialplanShow(await pbx.command('dialplan show')));
+      }).catch(asCliError);
       if (problems.length > 0) {
         throw new CliError(
           [`the PBX did not load all of the generated dialplan:`, ...problems.map((p) => `  ${p}`), "Asterisk's log says why; `duty-hotline dialplan check` shows it from the sandbox."].join('\n'),
@@ -180,6 +182,12 @@ export function registerScheduleCommands(program: Command, deps: ScheduleCommand
       const storePath = config.schedule.calendarOverrides;
       await importCalendar(file, fileCalendarOverrideStore(storePath), io, { dryRun: opts.dryRun, storePath });
     });
+}
+
+/** A PBX that cannot be reached or refuses a command is a reason the user can act on: its message, no stack trace. */
+function asCliError(err: unknown): never {
+  if (err instanceof PbxError) throw new CliError(err.message, { cause: err });
+  throw err;
 }
 
 function describeFiles(files: readonly DialplanFile[], dir: string): string {

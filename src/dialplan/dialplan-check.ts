@@ -4,7 +4,7 @@
  * the problems are log lines of the reloading thread (config.c: parse errors, missing #include;
  * pbx_config.c: bad priorities, "same" without an extension; pbx.c: duplicate priorities,
  * includes of unknown contexts). They are read from the sandbox's full log, between the reload
- * and a marker the same AMI session logs right after it, and only from that session's thread.
+ * and a marker the same PBX session logs right after it, and only from that session's thread.
  * Then `dialplan show` must list every context and priority of the generated files. The
  * sandbox's own dialplan is put back afterwards (and reloaded), unless told to keep it.
  */
@@ -14,12 +14,14 @@ import path from 'node:path';
 import { CliError } from '../cli/cli-support.js';
 import { readConfFiles, writeConfFiles, type DialplanFile } from './dialplan-files.js';
 import { parseDialplanShow, verifyLoaded } from './dialplan-verify.js';
-import { withAmiCommands, type AmiTarget, type RunCommand } from '../pbx/asterisk/ami-command.js';
+import { withPbxCommands, type PbxTarget } from '../pbx/asterisk/asterisk-port.js';
+import type { PbxCommands } from '../pbx/pbx-port.js';
 
 export interface SandboxCheckOptions {
   /** The sandbox root (scripts/pbx.sh DUTY_PBX_ROOT). */
   root: string;
-  ami: AmiTarget;
+  /** The sandbox PBX's command port (sandboxPbxTarget). */
+  pbx: PbxTarget;
   /** The rendered files, for <root>/etc/asterisk/dialplan/generated/. */
   generated: readonly DialplanFile[];
   /** Hand-kept *.conf (the repo's dialplan/), for <root>/etc/asterisk/dialplan/. */
@@ -57,7 +59,7 @@ export async function checkInSandbox(options: SandboxCheckOptions): Promise<Sand
   const dirs = { handKept: path.join(etc, 'dialplan'), generated: path.join(etc, 'dialplan', 'generated'), local: path.join(etc, 'dialplan', 'local') };
   const backup = { handKept: await readConfFiles(dirs.handKept), generated: await readConfFiles(dirs.generated), local: await readConfFiles(dirs.local) };
 
-  return withAmiCommands(options.ami, async (run) => {
+  return withPbxCommands(options.pbx, async (pbx) => {
     // <etc>/extensions.conf (the sandbox's [globals] and the #include of dialplan/extensions.conf) stays as scripts/pbx.sh wrote it.
     const stage = async (files: Record<keyof typeof dirs, readonly DialplanFile[]>) => {
       await writeConfFiles(dirs.handKept, files.handKept);
@@ -66,8 +68,8 @@ export async function checkInSandbox(options: SandboxCheckOptions): Promise<Sand
     };
     try {
       await stage({ handKept: options.handKept, generated: options.generated, local: options.local });
-      const { answer, lines } = await reloadAndCollect(run, fullLog);
-      const loaded = parseDialplanShow(await run('dialplan show'));
+      const { answer, lines } = await reloadAndCollect(pbx, fullLog);
+      const loaded = parseDialplanShow(await pbx.command('dialplan show'));
       return {
         asteriskErrors: lines.filter((l) => /^(WARNING|ERROR)$/.test(LOG_LINE.exec(l)?.[1] ?? '')),
         problems: verifyLoaded(options.generated, loaded),
@@ -79,20 +81,20 @@ export async function checkInSandbox(options: SandboxCheckOptions): Promise<Sand
     } finally {
       if (!options.keep) {
         await stage(backup);
-        await run('dialplan reload');
+        await pbx.reloadDialplan();
       }
     }
   });
 }
 
 /** `dialplan reload`, then the log lines its thread wrote (up to a marker logged by the same session). */
-async function reloadAndCollect(run: RunCommand, fullLog: string): Promise<{ answer: string[]; lines: string[] }> {
+async function reloadAndCollect(pbx: PbxCommands, fullLog: string): Promise<{ answer: string[]; lines: string[] }> {
   const start = await fileSize(fullLog);
-  const answer = await run('dialplan reload');
+  const answer = await pbx.reloadDialplan();
   const nonce = `check-${randomBytes(6).toString('hex')}`;
-  // Logged as "Setting global variable 'DUTY_CHECK_MARK' to '<nonce>'" by this AMI session's thread;
+  // Logged as "Setting global variable 'DUTY_CHECK_MARK' to '<nonce>'" by this session's thread;
   // the next reload clears it (clearglobalvars = yes).
-  await run(`dialplan set global DUTY_CHECK_MARK ${nonce}`);
+  await pbx.command(`dialplan set global DUTY_CHECK_MARK ${nonce}`);
   const deadline = Date.now() + 5_000;
   for (;;) {
     const lines = (await readFrom(fullLog, start)).split('\n');

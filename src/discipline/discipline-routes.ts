@@ -4,7 +4,7 @@ import { withIsoDates } from '../platform/http/json.js';
 import { parsePage, parseRange } from '../platform/http/range.js';
 import { DateTime, ErrorBody, Nullable, OfficeParam, RangeQuery, TimelineEntry } from '../platform/http/schemas.js';
 import { DISCIPLINE_STATUSES, DISCIPLINE_TYPES, SUBJECT_KINDS } from '../core/discipline/discipline-model.js';
-import type { DisciplineStore } from './discipline-store.js';
+import type { DisciplineService } from './discipline-service.js';
 
 const DisciplineRecord = Type.Object({
   id: Type.String(),
@@ -21,10 +21,11 @@ const DisciplineRecord = Type.Object({
   createdAt: DateTime,
 });
 
-export const disciplineRoutes: FastifyPluginAsyncTypebox<{ discipline: DisciplineStore }> = async (app, { discipline }) => {
+export const disciplineRoutes: FastifyPluginAsyncTypebox<{ discipline: DisciplineService }> = async (app, { discipline }) => {
   app.get(
     '/discipline-records',
     {
+      config: { permission: 'records:read' },
       schema: {
         summary: 'Discipline records (离岗 absence / 失误 mistake), newest first',
         querystring: Type.Object(

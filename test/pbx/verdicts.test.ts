@@ -56,7 +56,7 @@ describe('a PBX that fails while the desk rings', () => {
     await restartAsterisk();
     await desk.stop({ unregister: false }).catch(() => undefined);
     await calling;
-    await sut.service.ami.waitUntilConnected(30_000);
+    await sut.service.pbx.waitUntilConnected(30_000);
     await unregisterPhone('desk');
   }, 90_000);
 });

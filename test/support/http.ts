@@ -1,7 +1,11 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { app, type AppDeps } from '../../src/app/http-app.js';
+import { app } from '../../src/app/http-app.js';
 import type { CallRecord } from '../../src/calls/call-record.js';
+import { CallService } from '../../src/calls/call-service.js';
+import type { CallStore } from '../../src/calls/call-store.js';
 import type { DisciplineRecord } from '../../src/discipline/discipline-record.js';
+import { DisciplineService } from '../../src/discipline/discipline-service.js';
+import type { DisciplineStore } from '../../src/discipline/discipline-store.js';
 import type { HealthReport } from '../../src/app/health-routes.js';
 import { serverOptions } from '../../src/platform/http/server-options.js';
 
@@ -18,10 +22,16 @@ export const healthyReport: HealthReport = {
   warnings: [],
 };
 
-/** The API plugin on a bare Fastify, for inject(); the caller closes it. */
-export async function buildApi(deps: Partial<AppDeps> & Pick<AppDeps, 'calls' | 'discipline'>): Promise<FastifyInstance> {
+export interface ApiStores {
+  calls: CallStore;
+  discipline: DisciplineStore;
+  health?: () => HealthReport;
+}
+
+/** The API plugin over these stores (composed into services as src/app/service.ts does) on a bare Fastify, for inject(); the caller closes it. */
+export async function buildApi({ calls, discipline, health = () => healthyReport }: ApiStores): Promise<FastifyInstance> {
   const fastify = Fastify({ ...serverOptions, logger: false });
-  await fastify.register(app, { health: () => healthyReport, ...deps });
+  await fastify.register(app, { calls: new CallService(calls), discipline: new DisciplineService(discipline), health });
   await fastify.ready();
   return fastify;
 }

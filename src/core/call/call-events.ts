@@ -23,7 +23,15 @@ interface Base {
 }
 
 export type CallEvent =
-  | (Base & { kind: 'CallOffered'; direction: CallDirection; callerNumber: string | null; callerName: string | null; dialed: string | null })
+  | (Base & {
+      kind: 'CallOffered';
+      direction: CallDirection;
+      callerNumber: string | null;
+      callerName: string | null;
+      dialed: string | null;
+      /** outbound: the office phone that placed the call. */
+      placedBy?: { endpoint: string; role: PhoneRole };
+    })
   | (Base & LegRef & { kind: 'LegDialed' })
   | (Base & LegRef & { kind: 'LegRinging' })
   | (Base & LegRef & { kind: 'LegAnswered' })

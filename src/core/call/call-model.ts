@@ -1,19 +1,25 @@
 /** The call as the duty rules see it: its outcome, its timeline, its direction. */
 import type { OfficeId } from '../office.js';
 
-/** How a call ended, as far as the duty rules care. */
+/**
+ * How a call ended, as far as the duty rules care. For an inbound call (to the duty line) it says
+ * how the desk took it; for an outbound or originated call (placed by an office phone, or by the
+ * service) how the phone called took it: never absence, abandoned, bureau or no-one-reachable.
+ */
 export const CALL_OUTCOMES = [
   'in-progress', // still going
-  'answered', // inbound: the desk answered (ringCount says at which ring); outbound: the phone called answered
-  'absence', // the desk rang N rings without answer: 离岗
-  'abandoned', // the caller hung up before the N-th ring: not an absence
-  'busy', // the desk (outbound: the phone called) answered busy (486)
-  'unreachable', // the desk (outbound: the phone called) could not be reached (unregistered, congestion)
-  'unanswered', // the desk rang, and the PBX gave up on it before N rings (dialplan timeout shorter than N rings); outbound: nobody answered
-  'not-responding', // the desk phone never signalled ringing (registered, but its SIP answered nothing) until the PBX gave up
-  'bureau', // the desk was not answering the call and the confidential bureau line answered it (after hours, or at the end of the fallback chain)
-  'no-one-reachable', // no desk was dialled, and no phone the PBX tried took the call (busy, unreachable, unanswered); the caller did not hang up
-  'no-desk', // the call ended without any phone being dialled
+  'answered', // inbound: the desk answered (ringCount says at which ring); outbound / originated: the phone called answered (ringCount too when it is a desk)
+  'absence', // inbound only: the desk rang N rings without answer: 离岗
+  'abandoned', // inbound only: the caller hung up before the N-th ring: not an absence
+  'busy', // the desk (outbound / originated: the phone called) answered busy (486)
+  'unreachable', // the desk (outbound / originated: the phone called) could not be reached (unregistered, congestion)
+  // inbound: the desk rang, and the PBX gave up on it before N rings (dialplan timeout shorter than N rings);
+  // outbound / originated: the phone called rang and nobody answered it (the PBX gave up, or the caller hung up), however many rings
+  'unanswered',
+  'not-responding', // the desk phone (outbound / originated: the phone called) never signalled ringing (registered, but its SIP answered nothing) until the PBX gave up
+  'bureau', // inbound only: the desk was not answering the call and the confidential bureau line answered it (after hours, or at the end of the fallback chain)
+  'no-one-reachable', // inbound only: no desk was dialled, and no phone the PBX tried took the call (busy, unreachable, unanswered); the caller did not hang up
+  'no-desk', // the call ended without any phone being dialled (outbound: e.g. the PBX refused the number an office phone dialled)
   // How the call went is unknown, so no absence is recorded: the service stopped (or crashed) while
   // the call was live and undecided, and the call was gone when it came back (src/calls/unfinished-calls.ts);
   // or the PBX failed (AMI connection lost, no answer to a ping) before the call was decided.

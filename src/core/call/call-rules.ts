@@ -15,6 +15,13 @@
  *
  * Separately from the outcome, a call that ended with nobody answering while the caller was still
  * on the line has reachedNobody set: an alarm (an 'unreached' effect), whatever happened at the desk.
+ *
+ * All of the above is for inbound calls, calls to the duty line. A call an office phone placed
+ * (outbound: desk → bureau, desk → leader) or the service placed (originated: a spot check, a
+ * hand-over call) is logged as what it is: its outcome says how the phone called took it
+ * (answered, busy, unreachable, unanswered, not-responding, no-desk when no phone was called,
+ * interrupted), with no ring deadline, no discipline record, and never reachedNobody, whatever
+ * roles the phones have.
  */
 import type { CallEvent, LegRef } from './call-events.js';
 import type { CallOutcome, CallSnapshot, TimelineEntry } from './call-model.js';
@@ -55,6 +62,8 @@ export interface LegAttempt {
 export interface CallState {
   call: CallSnapshot;
   deskLegId: string | null;
+  /** outbound / originated: the first phone dialled, the one the call is for. */
+  calledLegId: string | null;
   /** The absence recorded for this call, if any (its evidence is completed when the call ends). */
   absence: DisciplineInput | null;
   /** Every phone the PBX tried, in order. */
@@ -107,6 +116,7 @@ export function newCallState(officeId: OfficeId, callId: string, at: Date): Call
       timeline: [],
     },
     deskLegId: null,
+    calledLegId: null,
     absence: null,
     attempts: [],
     callerHungUp: false,
@@ -145,8 +155,11 @@ function apply(state: CallState, event: CoreEvent, ctx: RulesContext, effects: E
         callerName: event.callerName,
         dialed: event.dialed,
         offeredAt: event.at,
-        timeline: note(state, event.at, `offered by ${event.callerNumber ?? 'unknown caller'}`),
+        timeline: note(state, event.at, offeredNote(event)),
       });
+  }
+  if (state.call.direction !== 'inbound') return applyPlaced(state, event, ctx, effects);
+  switch (event.kind) {
     case 'LegDialed': {
       const tried = attempted(state, event, 'dialled');
       if (event.role === 'desk' && state.deskLegId === null) {
@@ -212,6 +225,91 @@ function apply(state: CallState, event: CoreEvent, ctx: RulesContext, effects: E
   }
 }
 
+function offeredNote(event: Extract<CallEvent, { kind: 'CallOffered' }>): string {
+  switch (event.direction) {
+    case 'inbound':
+      return `offered by ${event.callerNumber ?? 'unknown caller'}`;
+    case 'outbound':
+      return `placed by ${event.placedBy ? `${event.placedBy.role} phone ${event.placedBy.endpoint}` : (event.callerNumber ?? 'an office phone')} to ${event.dialed ?? 'unknown number'}`;
+    case 'originated':
+      return 'placed by duty-hotline';
+  }
+}
+
+/**
+ * A call an office phone or the service placed: what happened to the phone called (the first one
+ * dialled), and nothing else. The desk's rings are noted (deskRingingAt, ringCount) but never
+ * counted against a deadline.
+ */
+function applyPlaced(state: CallState, event: Exclude<CoreEvent, { kind: 'Wake' | 'PbxLost' | 'CallOffered' }>, ctx: RulesContext, effects: Effect[]): CallState {
+  switch (event.kind) {
+    case 'LegDialed': {
+      const tried = { ...attempted(state, event, 'dialled'), calledLegId: state.calledLegId ?? event.legId };
+      const desk = event.role === 'desk' && state.deskLegId === null ? { deskLegId: event.legId } : {};
+      return {
+        ...withCall(tried, { ...(desk.deskLegId && { deskEndpoint: event.endpoint }), timeline: note(state, event.at, `${event.role} phone ${event.endpoint} dialled`) }),
+        ...desk,
+      };
+    }
+    case 'LegRinging': {
+      if (state.attempts.some((a) => a.legId === event.legId && a.result === 'ringing')) return state;
+      const tried = attempted(state, event, 'ringing');
+      const deskRinging = isDesk(state, event) && state.call.deskRingingAt === null ? { deskRingingAt: event.at } : {};
+      return withCall(tried, { ...deskRinging, timeline: note(state, event.at, `${event.role} phone ${event.endpoint} ringing`) });
+    }
+    case 'LegAnswered': {
+      if (state.call.answeredAt !== null) return state;
+      const tried = attempted(state, event, 'answered');
+      return withCall(tried, {
+        answeredAt: event.at,
+        answeredBy: event.endpoint,
+        ringCount: placedRings(state, ctx, event, event.at) ?? state.call.ringCount,
+        outcome: resolved(state) ? state.call.outcome : 'answered',
+        timeline: note(state, event.at, `answered by ${event.role} phone ${event.endpoint}`),
+      });
+    }
+    case 'LegBusy':
+      return calledResult(attempted(state, event, 'busy'), event, 'busy', `${event.role} phone ${event.endpoint} busy`);
+    case 'LegUnreachable':
+      return calledResult(attempted(state, event, 'unreachable', event.reason), event, 'unreachable', `${event.role} phone ${event.endpoint} unreachable (${event.reason})`);
+    case 'LegNoAnswer': {
+      const rang = state.attempts.some((a) => a.legId === event.legId && a.result === 'ringing');
+      const tried = attempted(state, event, rang ? 'no answer' : 'no response');
+      if (!rang) return calledResult(tried, event, 'not-responding', `${event.role} phone ${event.endpoint} did not respond (never signalled ringing) until the PBX gave up`);
+      return calledResult(tried, event, 'unanswered', `${event.role} phone ${event.endpoint} not answered`, placedRings(state, ctx, event, event.at));
+    }
+    case 'CallerHungUp': {
+      const hungUp = { ...state, callerHungUp: true };
+      const called = state.attempts.find((a) => a.legId === state.calledLegId);
+      // Hung up while the phone called was still being tried: nobody answered it.
+      if (resolved(state) || !called) return withCall(hungUp, { timeline: note(state, event.at, 'caller hung up') });
+      return withCall(hungUp, {
+        outcome: 'unanswered',
+        ringCount: placedRings(state, ctx, called, event.at) ?? state.call.ringCount,
+        timeline: note(state, event.at, 'caller hung up'),
+      });
+    }
+    case 'CallEnded':
+      return endCall(state, event.at, `call ended${event.cause ? ` (${event.cause})` : ''}`, state.attempts.length === 0 ? 'no-desk' : 'unanswered', effects);
+  }
+}
+
+/** How the phone called took an outbound or originated call: decides the outcome once, for that phone only. */
+function calledResult(state: CallState, leg: LegRef & { at: Date }, outcome: CallOutcome, what: string, ringCount?: number | null): CallState {
+  const patch: Partial<CallSnapshot> = { timeline: note(state, leg.at, what) };
+  if (leg.legId === state.calledLegId && !resolved(state)) {
+    patch.outcome = outcome;
+    if (ringCount !== undefined && ringCount !== null) patch.ringCount = ringCount;
+  }
+  return withCall(state, patch);
+}
+
+/** The ring the desk was in at `at`, when the leg is the desk of a placed call (other phones' rings are not timed). */
+function placedRings(state: CallState, ctx: RulesContext, leg: Pick<LegRef, 'legId' | 'role'>, at: Date): number | null {
+  if (!isDesk(state, leg) || state.call.deskRingingAt === null) return null;
+  return ringNumberAt(ctx.rules, state.call.deskRingingAt, at);
+}
+
 /** What an undecided call was when it ended: nobody was tried, or nobody took it (the caller hung up, or an answer, decides before). */
 function undecidedOutcome(state: CallState): CallOutcome {
   if (state.attempts.length === 0) return 'no-desk';
@@ -219,7 +317,9 @@ function undecidedOutcome(state: CallState): CallOutcome {
 }
 
 function endCall(state: CallState, at: Date, what: string, undecided: CallOutcome, effects: Effect[]): CallState {
-  const reachedNobody = state.call.answeredAt === null && !state.callerHungUp && state.attempts.length > 0 && undecided !== 'interrupted';
+  // An alarm about the duty line: a call an office phone or the service placed never raises it.
+  const reachedNobody =
+    state.call.direction === 'inbound' && state.call.answeredAt === null && !state.callerHungUp && state.attempts.length > 0 && undecided !== 'interrupted';
   const entries = reachedNobody ? [{ at: at.toISOString(), what: `reached nobody: ${describeAttempts(state.attempts)}` }] : [];
   const ended: CallState = {
     ...withCall(state, {
@@ -257,7 +357,8 @@ function attempted(state: CallState, leg: LegRef, result: LegAttempt['result'], 
 /** If the N-th desk ring is over by `now` and nobody answered, the absence is decided here. */
 function passDeadline(state: CallState, now: Date, ctx: RulesContext, effects: Effect[]): CallState {
   const since = state.call.deskRingingAt;
-  if (since === null || state.absence || resolved(state)) return state;
+  // Only a call to the duty line can make an absence.
+  if (since === null || state.absence || resolved(state) || state.call.direction !== 'inbound') return state;
   const deadline = absenceDeadline(ctx.rules, since);
   if (now.getTime() < deadline.getTime()) return state;
 
@@ -285,7 +386,7 @@ function resolved(state: CallState): boolean {
   return state.call.outcome !== 'in-progress';
 }
 
-function isDesk(state: CallState, leg: LegRef): boolean {
+function isDesk(state: CallState, leg: Pick<LegRef, 'legId' | 'role'>): boolean {
   return leg.role === 'desk' && (state.deskLegId === null || state.deskLegId === leg.legId);
 }
 

@@ -6,12 +6,20 @@
  * is the caller. A dialled leg is known from DialBegin; its endpoint's role (desk,
  * fallback, bureau) comes from configuration.
  *
+ * The caller channel tells the call's direction. A call the service placed is 'originated': the
+ * port gives Originate a ChannelId, which Asterisk makes the first channel's Uniqueid (hence the
+ * call's Linkedid), and tells this translator that id before the action is sent
+ * (expectOriginated). A caller channel of an office phone (PJSIP/desk-0000000a: the endpoint's
+ * role is desk, fallback or bureau) is 'outbound'. Anything else is 'inbound': a call to the
+ * duty line.
+ *
  * Only calls whose caller channel it saw appear are followed. A call already up when the service
  * started is not: a partial view of it (no caller, a late start) would overwrite what the earlier
  * run stored. Its hang-ups are reported instead (onUnfollowedHangup), so that the service can
  * close the stored call once the PBX no longer has it (src/calls/unfinished-calls.ts).
  */
 import type { CallEvent, LegRef } from '../../core/call/call-events.js';
+import type { CallDirection } from '../../core/call/call-model.js';
 import type { PhoneRole } from '../../core/phone-role.js';
 
 /** What the translator needs of an AMI message: header lookup. */
@@ -32,6 +40,8 @@ interface Channel {
 export class AmiTranslator {
   private readonly channels = new Map<string, Channel>();
   private readonly callChannels = new Map<string, Set<string>>();
+  /** Ids given to Originate whose first channel has not appeared yet. */
+  private readonly originating = new Set<string>();
 
   constructor(
     private readonly roleOf: (endpoint: string) => PhoneRole,
@@ -68,6 +78,16 @@ export class AmiTranslator {
     }
   }
 
+  /** The call whose first channel has this Uniqueid (the ChannelId given to Originate) is one the service placed. */
+  expectOriginated(callId: string): void {
+    this.originating.add(callId);
+  }
+
+  /** No call will get this id after all (the PBX refused the Originate). */
+  unexpectOriginated(callId: string): void {
+    this.originating.delete(callId);
+  }
+
   /** Forget one call (it ended as lost while the PBX did not answer): its later events are those of a call not followed. */
   forget(callId: string): void {
     for (const id of this.callChannels.get(callId) ?? []) this.channels.delete(id);
@@ -81,6 +101,7 @@ export class AmiTranslator {
   forgetAll(): void {
     this.channels.clear();
     this.callChannels.clear();
+    this.originating.clear();
   }
 
   private newChannel(msg: AmiFields): CallEvent[] {
@@ -91,23 +112,35 @@ export class AmiTranslator {
     if (!isCaller && !this.callChannels.has(callId)) return []; // a call not followed
     this.track(uniqueId, { callId, isCaller, leg: null, ringing: false, answered: false });
     if (!isCaller) return [];
+    const { direction, placedBy } = this.directionOf(uniqueId, msg.get('Channel'));
     return [
       {
         kind: 'CallOffered',
-        direction: 'inbound',
+        direction,
         callId,
         at: this.timeOf(msg),
         callerNumber: known(msg.get('CallerIDNum')),
         callerName: known(msg.get('CallerIDName')),
         dialed: known(msg.get('Exten')),
+        ...(placedBy && { placedBy }),
       },
     ];
+  }
+
+  /** Who placed a call, from its first channel: the service (an id it gave Originate), an office phone, or someone calling the duty line. */
+  private directionOf(uniqueId: string, channelName: string | undefined): { direction: CallDirection; placedBy?: { endpoint: string; role: PhoneRole } } {
+    if (this.originating.delete(uniqueId)) return { direction: 'originated' };
+    const endpoint = endpointOf(channelName, undefined);
+    const role = this.roleOf(endpoint);
+    return role === 'other' ? { direction: 'inbound' } : { direction: 'outbound', placedBy: { endpoint, role } };
   }
 
   private dialBegin(msg: AmiFields): CallEvent[] {
     const destId = msg.get('DestUniqueid');
     const callId = msg.get('DestLinkedid') ?? msg.get('Linkedid');
     if (!destId || !callId || !this.callChannels.has(callId)) return [];
+    // Originate "dials" the call's own first channel (a DialBegin without a calling channel): not a phone.
+    if (this.channels.get(destId)?.isCaller) return [];
     const endpoint = endpointOf(msg.get('DestChannel'), msg.get('DialString'));
     const leg: LegRef = { legId: destId, endpoint, role: this.roleOf(endpoint) };
     const channel = this.channels.get(destId) ?? this.track(destId, { callId, isCaller: false, leg: null, ringing: false, answered: false });

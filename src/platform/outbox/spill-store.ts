@@ -4,86 +4,71 @@
  *
  * One JSON file per shutdown, `<dir>/unwritten-<UTC time>.json`. It is written to a
  * temporary file, flushed and renamed into place, so a file under its final name is always
- * complete. A file that cannot be read back (not JSON, not the expected shape) is renamed
- * `<name>.corrupt` and logged: it neither stops the start nor is tried again on every start.
+ * complete. Version 2 (from 2026-12):
+ *
+ *   { "format": "duty-hotline/unwritten-writes", "version": 2, "writtenAt": "<ISO>",
+ *     "writes": [{ "kind": "call", "payload": {…}, "facts": ["call.logged"] }, …] }
+ *
+ * each payload as its kind's spill codec reads it back, `facts` only when it carries some.
+ * Version 1 (until 2026-12) held `calls` and `discipline` arrays: each kind names its array
+ * (SpillCodec.v1) and reads its entries with its own schema.
+ *
+ * A file that cannot be read back (not JSON, not the expected shape, an entry its kind's schema
+ * refuses) is renamed `<name>.corrupt` and logged: it neither stops the start nor is tried
+ * again on every start. A file holding writes of a kind this version does not register (or of
+ * a newer format version) was written by a newer version: it is left in place, logged at error
+ * level with the kinds, and none of its writes are re-queued, so that the version that knows
+ * them replays it whole. Re-queuing its known writes alone would mean either deleting the
+ * unknown ones or replaying the known ones again at every start, older than what landed since.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import Type, { type Static } from 'typebox';
+import Type, { type TSchema } from 'typebox';
 import Value from 'typebox/value';
-import type { CallSnapshot } from '../../core/call/call-model.js';
-import type { DisciplineInput } from '../../core/discipline/discipline-model.js';
-import { DEFAULT_OFFICE_ID } from '../../core/office.js';
-import { callSubject } from '../../core/discipline/discipline-model.js';
-import { asDirection, asDisciplineType, asOutcome, asSubjectKind } from '../db/json-mapping.js';
 import type { StoreLogger } from '../store-logger.js';
-import type { PendingWrites } from './write-queue.js';
+import type { PendingWrite, SpillCodec } from './write-kind.js';
 
 const FORMAT = 'duty-hotline/unwritten-writes';
+const VERSION = 2;
 const FILE_NAME = /^unwritten-.+\.json$/;
 
-const Nullable = <T extends Type.TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Instant = Type.String({ format: 'date-time' });
-const Timeline = Type.Array(Type.Object({ at: Type.String(), what: Type.String() }));
-// Outcome and type are plain strings: a value added by a newer version must still land.
-const SpilledCall = Type.Object({
-  // Added 2026-12 with offices and call direction: files written before lack them ("default", "inbound").
-  officeId: Type.Optional(Type.String({ minLength: 1 })),
-  direction: Type.Optional(Type.String({ minLength: 1 })),
-  pbxCallId: Type.String({ minLength: 1 }),
-  callerNumber: Nullable(Type.String()),
-  callerName: Nullable(Type.String()),
-  dialed: Nullable(Type.String()),
-  offeredAt: Instant,
-  deskEndpoint: Nullable(Type.String()),
-  deskRingingAt: Nullable(Instant),
-  answeredAt: Nullable(Instant),
-  answeredBy: Nullable(Type.String()),
-  ringCount: Nullable(Type.Integer()),
-  endedAt: Nullable(Instant),
-  outcome: Type.String({ minLength: 1 }),
-  // Added 2026-12: spill files written before it lack it (false).
-  reachedNobody: Type.Optional(Type.Boolean()),
-  timeline: Timeline,
-});
-const SpilledDiscipline = Type.Object({
-  // Added 2026-12: files written before are about a call (pbxCallId) of the office "default".
-  officeId: Type.Optional(Type.String({ minLength: 1 })),
-  subject: Type.Optional(Type.Object({ kind: Type.String({ minLength: 1 }), id: Type.String({ minLength: 1 }) })),
-  type: Type.String({ minLength: 1 }),
-  pbxCallId: Type.Optional(Type.String({ minLength: 1 })),
-  officer: Nullable(Type.String()),
-  deskEndpoint: Nullable(Type.String()),
-  occurredAt: Instant,
-  reason: Type.String(),
-  evidence: Timeline,
-});
-const SpillFile = Type.Object({
+const Header = Type.Object({ format: Type.Literal(FORMAT), version: Type.Integer({ minimum: 1 }), writtenAt: Instant });
+const V1 = Type.Object({ format: Type.Literal(FORMAT), version: Type.Literal(1), writtenAt: Instant }, { additionalProperties: Type.Array(Type.Unknown()) });
+const V2 = Type.Object({
   format: Type.Literal(FORMAT),
-  version: Type.Literal(1),
+  version: Type.Literal(2),
   writtenAt: Instant,
-  calls: Type.Array(SpilledCall),
-  discipline: Type.Array(SpilledDiscipline),
+  writes: Type.Array(Type.Object({ kind: Type.String({ minLength: 1 }), payload: Type.Unknown(), facts: Type.Optional(Type.Array(Type.String())) })),
 });
+
+/** The spill codec of each write kind, by name (WriteQueue.spillCodecs()). */
+export interface SpillKinds {
+  spillCodecs(): ReadonlyMap<string, SpillCodec<unknown>>;
+}
 
 export interface SpilledFile {
   path: string;
-  writes: PendingWrites;
+  writes: PendingWrite[];
 }
+
+type Parsed = { writes: PendingWrite[] } | { corrupt: string } | { unknownKinds: string[] };
 
 export class SpillStore {
   constructor(
     readonly dir: string,
     private readonly log: StoreLogger,
+    private readonly kinds: SpillKinds,
   ) {}
 
   /** Writes one spill file; returns its path, or null when there is nothing to keep. */
-  async write(writes: PendingWrites, now: Date = new Date()): Promise<string | null> {
-    if (writes.calls.length === 0 && writes.discipline.length === 0) return null;
+  async write(writes: readonly PendingWrite[], now: Date = new Date()): Promise<string | null> {
+    if (writes.length === 0) return null;
     await mkdir(this.dir, { recursive: true });
-    // Dates become ISO strings (Date.prototype.toJSON); parse() turns them back.
-    const body = { format: FORMAT, version: 1, writtenAt: now.toISOString(), calls: writes.calls, discipline: writes.discipline };
+    // Dates become ISO strings (Date.prototype.toJSON); each kind's codec turns them back.
+    const entries = writes.map(({ kind, payload, facts }) => ({ kind, payload, ...(facts && facts.length > 0 ? { facts } : {}) }));
+    const body = { format: FORMAT, version: VERSION, writtenAt: now.toISOString(), writes: entries };
     const stamp = now.toISOString().replaceAll(/[-:]/g, '');
     let path = join(this.dir, `unwritten-${stamp}.json`);
     for (let n = 2; existsSync(path); n++) path = join(this.dir, `unwritten-${stamp}-${n}.json`);
@@ -101,8 +86,9 @@ export class SpillStore {
   }
 
   /**
-   * Every spill file, oldest first, with its writes. Corrupt files are renamed `.corrupt` and
-   * logged; files that cannot be read (permissions) are logged and left for the next start.
+   * Every spill file whose writes can be re-queued, oldest first, with its writes. Corrupt files
+   * are renamed `.corrupt` and logged; files that cannot be read (permissions), or that hold
+   * writes of kinds not registered, are logged and left for a later start.
    */
   async readAll(): Promise<SpilledFile[]> {
     let names: string[];
@@ -114,6 +100,7 @@ export class SpillStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
     }
+    const codecs = this.kinds.spillCodecs();
     const files: SpilledFile[] = [];
     for (const name of names) {
       const path = join(this.dir, name);
@@ -124,12 +111,17 @@ export class SpillStore {
         this.log.error({ file: path, err: (err as Error).message }, 'cannot read spill file; left for the next start');
         continue;
       }
-      const writes = parse(text);
-      if (typeof writes === 'string') {
-        await this.#setAside(path, writes);
-        continue;
+      const parsed = parse(text, codecs);
+      if ('corrupt' in parsed) {
+        await this.#setAside(path, parsed.corrupt);
+      } else if ('unknownKinds' in parsed) {
+        this.log.error(
+          { file: path, kinds: parsed.unknownKinds },
+          'spill file holds writes of kinds this version does not know (written by a newer version?); left in place, none of its writes re-queued',
+        );
+      } else {
+        files.push({ path, writes: parsed.writes });
       }
-      files.push({ path, writes });
     }
     return files;
   }
@@ -151,56 +143,53 @@ export class SpillStore {
   }
 }
 
-/** The writes in a spill file, or why it is corrupt. */
-function parse(text: string): PendingWrites | string {
+/** The writes in a spill file, why it is corrupt, or the kinds it holds that are not registered. */
+function parse(text: string, codecs: ReadonlyMap<string, SpillCodec<unknown>>): Parsed {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    return `not JSON: ${(err as Error).message}`;
+    return { corrupt: `not JSON: ${(err as Error).message}` };
   }
-  if (!Value.Check(SpillFile, json)) {
-    const first = [...Value.Errors(SpillFile, json)][0];
-    return `unexpected content: ${first ? `${first.instancePath || '/'} ${first.message}` : 'wrong shape'}`;
+  if (!Value.Check(Header, json)) return { corrupt: unexpected(Header, json) };
+  if (json.version > VERSION) return { unknownKinds: [`(format version ${json.version})`] };
+  const entries: { kind: string; payload: unknown; facts?: readonly string[]; at: string }[] = [];
+  const unknownKinds = new Set<string>();
+  if (json.version === 1) {
+    if (!Value.Check(V1, json)) return { corrupt: unexpected(V1, json) };
+    const claimed = new Map([...codecs].flatMap(([kind, codec]) => (codec.v1 ? [[codec.v1.array, kind] as const] : [])));
+    for (const [array, items] of Object.entries(json)) {
+      if (!Array.isArray(items)) continue;
+      const kind = claimed.get(array);
+      if (kind === undefined) {
+        if (items.length > 0) unknownKinds.add(`${array} (version 1)`);
+        continue;
+      }
+      items.forEach((payload, i) => entries.push({ kind, payload, at: `/${array}/${i}` }));
+    }
+  } else {
+    if (!Value.Check(V2, json)) return { corrupt: unexpected(V2, json) };
+    json.writes.forEach(({ kind, payload, facts }, i) => {
+      if (codecs.has(kind)) entries.push({ kind, payload, ...(facts ? { facts } : {}), at: `/writes/${i}/payload` });
+      else unknownKinds.add(kind);
+    });
   }
-  return { calls: json.calls.map(toSnapshot), discipline: json.discipline.map(toDisciplineInput) };
+  if (unknownKinds.size > 0) return { unknownKinds: [...unknownKinds] };
+  const writes: PendingWrite[] = [];
+  for (const { kind, payload, facts, at } of entries) {
+    const codec = codecs.get(kind)!;
+    if (!Value.Check(codec.schema, payload)) return { corrupt: unexpected(codec.schema, payload, at) };
+    const decoded = codec.decode(payload);
+    const carried = json.version === 1 ? codec.v1?.facts?.(decoded) : facts;
+    writes.push({ kind, payload: decoded, ...(carried && carried.length > 0 ? { facts: carried } : {}) });
+  }
+  return { writes };
 }
 
-const date = (iso: string) => new Date(iso);
-const dateOrNull = (iso: string | null) => (iso === null ? null : new Date(iso));
-
-function toSnapshot(c: Static<typeof SpilledCall>): CallSnapshot {
-  return {
-    officeId: c.officeId ?? DEFAULT_OFFICE_ID,
-    pbxCallId: c.pbxCallId,
-    direction: asDirection(c.direction ?? 'inbound'),
-    callerNumber: c.callerNumber,
-    callerName: c.callerName,
-    dialed: c.dialed,
-    offeredAt: date(c.offeredAt),
-    deskEndpoint: c.deskEndpoint,
-    deskRingingAt: dateOrNull(c.deskRingingAt),
-    answeredAt: dateOrNull(c.answeredAt),
-    answeredBy: c.answeredBy,
-    ringCount: c.ringCount,
-    endedAt: dateOrNull(c.endedAt),
-    outcome: asOutcome(c.outcome),
-    reachedNobody: c.reachedNobody ?? false,
-    timeline: c.timeline.map(({ at, what }) => ({ at, what })),
-  };
-}
-
-function toDisciplineInput(d: Static<typeof SpilledDiscipline>): DisciplineInput {
-  return {
-    officeId: d.officeId ?? DEFAULT_OFFICE_ID,
-    subject: d.subject ? { kind: asSubjectKind(d.subject.kind), id: d.subject.id } : callSubject(d.pbxCallId ?? ''),
-    type: asDisciplineType(d.type),
-    officer: d.officer,
-    deskEndpoint: d.deskEndpoint,
-    occurredAt: date(d.occurredAt),
-    reason: d.reason,
-    evidence: d.evidence.map(({ at, what }) => ({ at, what })),
-  };
+function unexpected(schema: TSchema, value: unknown, at = ''): string {
+  const first = [...Value.Errors(schema, value)][0];
+  if (!first) return 'unexpected content: wrong shape';
+  return `unexpected content: ${at + first.instancePath || '/'} ${first.message}`;
 }
 
 /** Makes the rename itself durable (best effort: not every platform can fsync a directory). */

@@ -5,7 +5,8 @@
  */
 import type { StoreLogger } from '../store-logger.js';
 import type { SpillStore } from './spill-store.js';
-import type { PendingWrites, WriteQueue } from './write-queue.js';
+import type { PendingWrite } from './write-kind.js';
+import type { WriteQueue } from './write-queue.js';
 
 export interface RequeuedSpills {
   /** Spill files whose writes were queued. */
@@ -15,7 +16,7 @@ export interface RequeuedSpills {
 }
 
 /** Queues the writes of every spill file; never throws (a start must not fail on them). */
-export async function requeueSpilledWrites(spill: SpillStore, writes: WriteQueue, log: StoreLogger): Promise<RequeuedSpills> {
+export async function requeueSpilledWrites(spill: SpillStore, writes: Pick<WriteQueue, 'requeue'>, log: StoreLogger): Promise<RequeuedSpills> {
   let files;
   try {
     files = await spill.readAll();
@@ -24,7 +25,7 @@ export async function requeueSpilledWrites(spill: SpillStore, writes: WriteQueue
     return { files: 0, landed: Promise.resolve() };
   }
   const landed = files.map(async ({ path, writes: pending }) => {
-    log.info({ file: path, calls: pending.calls.length, discipline: pending.discipline.length }, 're-queued writes left by an earlier shutdown');
+    log.info({ file: path, writes: countByKind(pending) }, 're-queued writes left by an earlier shutdown');
     try {
       await writes.requeue(pending);
       await spill.remove(path);
@@ -37,14 +38,21 @@ export async function requeueSpilledWrites(spill: SpillStore, writes: WriteQueue
 }
 
 /** Keeps writes the queue could not store in a spill file; returns its path (null: nothing to keep, or writing failed). */
-export async function spillUnwritten(spill: SpillStore, unwritten: PendingWrites, log: StoreLogger): Promise<string | null> {
+export async function spillUnwritten(spill: SpillStore, unwritten: readonly PendingWrite[], log: StoreLogger): Promise<string | null> {
   try {
     const path = await spill.write(unwritten);
-    if (path) log.warn({ file: path, calls: unwritten.calls.length, discipline: unwritten.discipline.length }, 'unwritten writes kept in a spill file; the next start stores them');
+    if (path) log.warn({ file: path, writes: countByKind(unwritten) }, 'unwritten writes kept in a spill file; the next start stores them');
     return path;
   } catch (err) {
     // The write queue has already logged their content at error level: the last copy.
     log.error({ dir: spill.dir, err: (err as Error).message }, 'cannot write the spill file; the unwritten writes are only in the log');
     return null;
   }
+}
+
+/** { call: 2, discipline: 1 }, for the log. */
+function countByKind(writes: readonly PendingWrite[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { kind } of writes) counts[kind] = (counts[kind] ?? 0) + 1;
+  return counts;
 }

@@ -1,39 +1,43 @@
 /**
- * The only path by which the call tracker writes to the database.
+ * The only path by which the service writes to the database. It knows no feature: each kind
+ * of write is registered (write-kind.ts) with its lane, its target, how pending writes merge,
+ * its handler and its spill codec.
  *
- * - saveCall / recordDiscipline return at once; the work runs later through p-queue.
- * - Writes go through lanes: one for each call's log entry, one for each call's discipline
- *   records. A lane has at most one write in flight, so a call's saves land in order and an
- *   older snapshot can never overwrite a newer one.
- * - Pending (not yet started) writes to the same target are coalesced, the latest wins: a
- *   call's snapshots; a call's discipline record of one type (made at the N-th ring, then
- *   again with its evidence completed when the call ends; recordOnce keeps the longer evidence).
+ * - write() returns at once; the work runs later through p-queue.
+ * - Writes go through lanes (today: one for each call's log entry, one for each subject's
+ *   discipline records). A lane has at most one write in flight, so its writes land in order
+ *   and an older one can never overwrite a newer one.
+ * - Pending (not yet started) writes of one lane to the same target merge (the kind's merge;
+ *   today the latest wins), and so do the facts they carry.
  * - A failed write is retried with exponential backoff, forever: nothing is dropped while
  *   the database is down. Only the failing lane waits; other lanes go on, so one
  *   poisonous write cannot stall the rest. `stats().failing` is true while any write
  *   waits for a retry.
- * - A call's discipline record may land before its call row (separate lanes): the schema
- *   has no foreign key between them.
+ * - Facts are published once the handler resolved (the write is committed): never before,
+ *   never for a failed attempt. A subscriber's failure is logged and changes nothing here.
  * - requeue() takes writes left over by an earlier run (spill files) and tells when they
  *   have all landed; retryNow() cuts the backoff short once the database is known to be back.
  */
 import PQueue from 'p-queue';
-import type { CallSnapshot } from '../../core/call/call-model.js';
-import type { CallStore } from '../../calls/call-store.js';
-import type { DisciplineInput } from '../../core/discipline/discipline-model.js';
-import type { DisciplineStore } from '../../discipline/discipline-store.js';
 import type { StoreLogger } from '../store-logger.js';
 import { checkRetryOptions, retryDelay, type RetryOptions } from './retry-delay.js';
+import type { KindWriter, PendingWrite, SpillCodec, WriteKind } from './write-kind.js';
 
 export type { RetryOptions } from './retry-delay.js';
+export type { KindWriter, PendingWrite, WriteKind } from './write-kind.js';
 
-export interface WriteQueueOptions {
-  calls: CallStore;
-  discipline: DisciplineStore;
+/** Where the facts of stored writes go (an event bus). */
+export interface FactSink<F> {
+  publish(fact: F): void;
+}
+
+export interface WriteQueueOptions<F> {
   logger: StoreLogger;
   retry: RetryOptions;
-  /** Writes in flight at once, across calls (default 4). */
+  /** Writes in flight at once, across lanes (default 4). */
   concurrency?: number;
+  /** Receives the facts of each stored write (WriteKind.facts). */
+  facts?: FactSink<F>;
 }
 
 export interface WriteQueueStats {
@@ -47,45 +51,35 @@ export interface WriteQueueStats {
   written: number;
   /** Failed attempts that were (or will be) retried. */
   retries: number;
-  /** Saves merged into a pending save of the same call. */
+  /** Writes merged into a pending write of the same target. */
   coalesced: number;
-}
-
-/** Writes not stored (yet): what close() gives back and requeue() takes. */
-export interface PendingWrites {
-  calls: CallSnapshot[];
-  discipline: DisciplineInput[];
 }
 
 export interface WriteQueueCloseResult {
   /** True when everything was stored before the drain timeout. */
   drained: boolean;
   /** What could not be stored in time (also logged at error level). */
-  unwritten: PendingWrites;
+  unwritten: PendingWrite[];
 }
 
-/** What the call tracker needs from the queue (its `sink`). */
-export interface WriteSink {
-  saveCall(call: CallSnapshot): void;
-  recordDiscipline(record: DisciplineInput): void;
+type Kind<F> = WriteKind<unknown, unknown, F>;
+
+/** `landed`: called once the op (or one it was merged into) is stored. */
+interface Op<F> {
+  kind: Kind<F>;
+  payload: unknown;
+  target: string;
+  facts: Set<string>;
+  landed: Array<() => void>;
 }
 
-/** `landed`: called once the op (or, for a call, a newer snapshot that replaced it) is stored. */
-type Write = { kind: 'call'; snapshot: CallSnapshot } | { kind: 'discipline'; input: DisciplineInput };
-type Op = Write & { landed: Array<() => void> };
-
-/** Whether two writes of one lane go to the same row (then the later replaces the earlier). */
-function sameTarget(a: Write, b: Write): boolean {
-  if (a.kind === 'call' || b.kind === 'call') return a.kind === b.kind;
-  return a.input.type === b.input.type;
-}
-
-interface Lane {
-  pbxCallId: string;
-  /** Not started yet, in order; a call lane holds at most one op (saves coalesce into it). */
-  ops: Op[];
+interface Lane<F> {
+  kind: Kind<F>;
+  name: string;
+  /** Not started yet, in order; at most one per target. */
+  ops: Op<F>[];
   /** The op being written, if any. */
-  inFlight: Op | null;
+  inFlight: Op<F> | null;
   /** The lane is scheduled: queued in p-queue, running, or waiting for a retry timer. */
   busy: boolean;
   /** Consecutive failures, for the backoff. */
@@ -93,13 +87,13 @@ interface Lane {
   retryTimer: NodeJS.Timeout | null;
 }
 
-export class WriteQueue implements WriteSink {
-  readonly #calls: CallStore;
-  readonly #discipline: DisciplineStore;
+export class WriteQueue<F = unknown> {
   readonly #log: StoreLogger;
   readonly #retry: Required<RetryOptions>;
   readonly #queue: PQueue;
-  readonly #lanes = new Map<string, Lane>();
+  readonly #facts: FactSink<F> | undefined;
+  readonly #kinds = new Map<string, Kind<F>>();
+  readonly #lanes = new Map<string, Lane<F>>();
   readonly #failingLanes = new Set<string>();
   readonly #idleWaiters: (() => void)[] = [];
   #pending = 0;
@@ -111,37 +105,44 @@ export class WriteQueue implements WriteSink {
   /** After a drain timeout: no more retries are scheduled. */
   #stopped = false;
 
-  constructor(options: WriteQueueOptions) {
-    this.#calls = options.calls;
-    this.#discipline = options.discipline;
+  constructor(options: WriteQueueOptions<F>) {
     this.#log = options.logger;
     this.#retry = checkRetryOptions('WriteQueue', options.retry);
     this.#queue = new PQueue({ concurrency: options.concurrency ?? 4 });
+    this.#facts = options.facts;
   }
 
-  /** Queue an insert-or-update of the call's log entry. Returns at once. */
-  saveCall(snapshot: CallSnapshot): void {
-    if (this.#rejectAfterClose('saveCall', snapshot)) return;
-    this.#saveCall(snapshot, []);
+  /** Registers a kind of write (once per name); returns what queues its writes. */
+  register<P, R>(kind: WriteKind<P, R, F>): KindWriter<P> {
+    if (this.#kinds.has(kind.name)) throw new Error(`write kind ${kind.name} is registered twice`);
+    const registered = kind as unknown as Kind<F>;
+    this.#kinds.set(kind.name, registered);
+    return {
+      kind: kind.name,
+      write: (payload, facts = []) => {
+        if (this.#rejectAfterClose(kind.name, payload)) return;
+        this.#enqueue(registered, payload, facts, []);
+      },
+      pending: () => this.#pendingOf(registered) as P[],
+    };
   }
 
-  /** Queue a discipline record (created once per call and type). Returns at once. */
-  recordDiscipline(input: DisciplineInput): void {
-    if (this.#rejectAfterClose('recordDiscipline', input)) return;
-    this.#recordDiscipline(input, []);
+  /** The spill codec of each registered kind, by name (for SpillStore). */
+  spillCodecs(): ReadonlyMap<string, SpillCodec<unknown>> {
+    return new Map([...this.#kinds].map(([name, kind]) => [name, kind.spill]));
   }
 
   /**
    * Queue writes an earlier run could not store. Resolves once every one of them is stored
-   * (a call also counts once a newer snapshot of it that replaced it is stored); stays
-   * pending if the queue is closed first. Queue them before live events of the same calls,
-   * so that the live snapshots, being newer, win.
+   * (also when merged into a later write that is stored); stays pending if the queue is
+   * closed first. Queue them before live writes of the same targets, so that the live ones,
+   * being newer, win. Rejects, queueing nothing, when a kind is not registered.
    */
-  requeue(writes: PendingWrites): Promise<void> {
+  requeue(writes: readonly PendingWrite[]): Promise<void> {
     if (this.#closing) return Promise.reject(new Error('requeue after the write queue was closed'));
-    const landed: Promise<void>[] = [];
-    for (const snapshot of writes.calls) landed.push(new Promise((resolve) => this.#saveCall(snapshot, [resolve])));
-    for (const input of writes.discipline) landed.push(new Promise((resolve) => this.#recordDiscipline(input, [resolve])));
+    const unknown = [...new Set(writes.map((w) => w.kind).filter((name) => !this.#kinds.has(name)))];
+    if (unknown.length > 0) return Promise.reject(new Error(`requeue of writes of unregistered kinds: ${unknown.join(', ')}`));
+    const landed = writes.map((w) => new Promise<void>((resolve) => this.#enqueue(this.#kinds.get(w.kind)!, w.payload, w.facts ?? [], [resolve])));
     return Promise.all(landed).then(() => undefined);
   }
 
@@ -154,15 +155,6 @@ export class WriteQueue implements WriteSink {
         this.#retryLane(key, lane);
       }
     }
-  }
-
-  /** Calls with a save of their log entry not stored yet (queued, in flight or waiting for a retry). */
-  pendingCallIds(): Set<string> {
-    const ids = new Set<string>();
-    for (const lane of this.#lanes.values()) {
-      if (lane.inFlight?.kind === 'call' || lane.ops.some((op) => op.kind === 'call')) ids.add(lane.pbxCallId);
-    }
-    return ids;
   }
 
   stats(): WriteQueueStats {
@@ -196,20 +188,14 @@ export class WriteQueue implements WriteSink {
       new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), drainTimeoutMs))),
     ]);
     clearTimeout(timer);
-    if (drained) return { drained, unwritten: { calls: [], discipline: [] } };
+    if (drained) return { drained, unwritten: [] };
 
     this.#stopped = true;
-    const unwritten: PendingWrites = { calls: [], discipline: [] };
+    const unwritten: PendingWrite[] = [];
     for (const lane of this.#lanes.values()) {
       if (lane.retryTimer) clearTimeout(lane.retryTimer);
       lane.retryTimer = null;
-      const { inFlight } = lane;
-      // An op in flight that a queued one replaces is not kept twice.
-      const ops = inFlight && !lane.ops.some((o) => sameTarget(o, inFlight)) ? [inFlight, ...lane.ops] : lane.ops;
-      for (const op of ops) {
-        if (op.kind === 'call') unwritten.calls.push(op.snapshot);
-        else unwritten.discipline.push(op.input);
-      }
+      for (const op of unstored(lane)) unwritten.push({ kind: lane.kind.name, payload: op.payload, ...(op.facts.size > 0 ? { facts: [...op.facts] } : {}) });
     }
     this.#queue.clear();
     this.#log.error(
@@ -219,52 +205,58 @@ export class WriteQueue implements WriteSink {
     return { drained, unwritten };
   }
 
-  #saveCall(snapshot: CallSnapshot, landed: Array<() => void>): void {
-    this.#enqueue(`call:${snapshot.officeId}:${snapshot.pbxCallId}`, snapshot.pbxCallId, { kind: 'call', snapshot: structuredClone(snapshot) }, landed);
-  }
-
-  #recordDiscipline(input: DisciplineInput, landed: Array<() => void>): void {
-    this.#enqueue(`discipline:${input.officeId}:${input.subject.kind}:${input.subject.id}`, input.subject.id, { kind: 'discipline', input: structuredClone(input) }, landed);
-  }
-
-  #enqueue(key: string, pbxCallId: string, write: Write, landed: Array<() => void>): void {
-    const lane = this.#lane(key, pbxCallId);
-    const queued = lane.ops.find((op) => sameTarget(op, write));
+  #enqueue(kind: Kind<F>, payload: unknown, facts: Iterable<string>, landed: Array<() => void>): void {
+    const copy = structuredClone(payload);
+    const name = kind.lane(copy);
+    const key = JSON.stringify([kind.name, name]);
+    const lane = this.#lane(key, kind, name);
+    const target = kind.target(copy);
+    const queued = lane.ops.find((op) => op.target === target);
     if (queued) {
-      Object.assign(queued, write); // the latest wins
+      queued.payload = kind.merge(queued.payload, copy);
+      for (const fact of facts) queued.facts.add(fact);
       queued.landed.push(...landed);
       this.#coalesced++;
     } else {
-      lane.ops.push({ ...write, landed });
+      lane.ops.push({ kind, payload: copy, target, facts: new Set(facts), landed });
       this.#pending++;
     }
     this.#schedule(key, lane);
   }
 
-  #rejectAfterClose(what: string, payload: CallSnapshot | DisciplineInput): boolean {
+  #pendingOf(kind: Kind<F>): unknown[] {
+    const payloads: unknown[] = [];
+    for (const lane of this.#lanes.values()) {
+      if (lane.kind !== kind) continue;
+      for (const op of unstored(lane)) payloads.push(structuredClone(op.payload));
+    }
+    return payloads;
+  }
+
+  #rejectAfterClose(kind: string, payload: unknown): boolean {
     if (!this.#closing) return false;
     // Not thrown: the caller is an event handler. The payload is logged so it is not lost.
-    this.#log.error({ payload }, `${what} after the write queue was closed; not stored`);
+    this.#log.error({ kind, payload }, `${kind} write after the write queue was closed; not stored`);
     return true;
   }
 
-  #lane(key: string, pbxCallId: string): Lane {
+  #lane(key: string, kind: Kind<F>, name: string): Lane<F> {
     let lane = this.#lanes.get(key);
     if (!lane) {
-      lane = { pbxCallId, ops: [], inFlight: null, busy: false, failures: 0, retryTimer: null };
+      lane = { kind, name, ops: [], inFlight: null, busy: false, failures: 0, retryTimer: null };
       this.#lanes.set(key, lane);
     }
     return lane;
   }
 
-  #schedule(key: string, lane: Lane): void {
+  #schedule(key: string, lane: Lane<F>): void {
     if (lane.busy || lane.ops.length === 0) return;
     lane.busy = true;
     void this.#queue.add(() => this.#runOne(key, lane));
   }
 
   /** Writes the lane's next op; never throws. */
-  async #runOne(key: string, lane: Lane): Promise<void> {
+  async #runOne(key: string, lane: Lane<F>): Promise<void> {
     if (this.#stopped) return;
     const op = lane.ops.shift();
     if (!op) {
@@ -272,9 +264,9 @@ export class WriteQueue implements WriteSink {
       return;
     }
     lane.inFlight = op;
+    let result: unknown;
     try {
-      if (op.kind === 'call') await this.#calls.save(op.snapshot);
-      else await this.#discipline.recordOnce(op.input);
+      result = await lane.kind.handle(op.payload);
     } catch (err) {
       lane.inFlight = null;
       if (this.#stopped) return;
@@ -283,6 +275,7 @@ export class WriteQueue implements WriteSink {
     }
     lane.inFlight = null;
     this.#written++;
+    this.#publish(lane.kind, op, result);
     for (const landed of op.landed) landed();
     this.#done(1);
     if (lane.failures > 0) {
@@ -299,14 +292,34 @@ export class WriteQueue implements WriteSink {
     }
   }
 
-  #onFailure(key: string, lane: Lane, op: Op, err: unknown): void {
+  #publish(kind: Kind<F>, op: Op<F>, result: unknown): void {
+    if (!this.#facts || !kind.facts) return;
+    let facts: readonly F[];
+    try {
+      facts = kind.facts(op.payload, result, op.facts);
+    } catch (err) {
+      this.#log.error({ kind: kind.name, err: errorSummary(err) }, 'the facts of a stored write could not be made; none published for it');
+      return;
+    }
+    for (const fact of facts) {
+      try {
+        this.#facts.publish(fact);
+      } catch (err) {
+        this.#log.error({ kind: kind.name, err: errorSummary(err) }, 'publishing a fact failed; the write is stored');
+      }
+    }
+  }
+
+  #onFailure(key: string, lane: Lane<F>, op: Op<F>, err: unknown): void {
     const message = errorSummary(err);
     this.#lastError = message;
     this.#retries++;
     lane.failures++;
-    const newer = lane.ops.find((o) => sameTarget(o, op));
+    const newer = lane.ops.find((o) => o.target === op.target);
     if (newer) {
-      // A newer write to the same row arrived meanwhile: it replaces the failed one.
+      // A later write to the same target arrived meanwhile: the two merge, and the failed one is not retried on its own.
+      newer.payload = lane.kind.merge(op.payload, newer.payload);
+      newer.facts = new Set([...op.facts, ...newer.facts]);
       newer.landed.push(...op.landed);
       this.#coalesced++;
       this.#done(1);
@@ -314,11 +327,11 @@ export class WriteQueue implements WriteSink {
       lane.ops.unshift(op);
     }
     if (!this.#failingLanes.has(key)) {
-      if (this.#failingLanes.size === 0) this.#log.warn({ err: message, pbxCallId: lane.pbxCallId }, 'database writes failing; retrying until they succeed');
+      if (this.#failingLanes.size === 0) this.#log.warn({ err: message, kind: lane.kind.name, lane: lane.name }, 'database writes failing; retrying until they succeed');
       this.#failingLanes.add(key);
     }
     const delay = retryDelay(lane.failures, this.#retry);
-    this.#log.debug({ pbxCallId: lane.pbxCallId, kind: op.kind, attempt: lane.failures, delayMs: delay, err: message }, 'write failed; will retry');
+    this.#log.debug({ kind: lane.kind.name, lane: lane.name, attempt: lane.failures, delayMs: delay, err: message }, 'write failed; will retry');
     if (this.#closing) {
       // Draining: keep trying, without waiting longer than the first step.
       lane.retryTimer = setTimeout(() => this.#retryLane(key, lane), this.#retry.initialDelayMs);
@@ -327,7 +340,7 @@ export class WriteQueue implements WriteSink {
     }
   }
 
-  #retryLane(key: string, lane: Lane): void {
+  #retryLane(key: string, lane: Lane<F>): void {
     lane.retryTimer = null;
     if (this.#stopped) return;
     void this.#queue.add(() => this.#runOne(key, lane));
@@ -337,6 +350,19 @@ export class WriteQueue implements WriteSink {
     this.#pending -= count;
     if (this.#pending === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
+}
+
+/**
+ * A lane's writes not stored yet, in order: the one in flight, unless a queued one to the same
+ * target takes it in (the two merged, as they would be if it failed).
+ */
+function unstored<F>(lane: Lane<F>): Op<F>[] {
+  const { inFlight } = lane;
+  if (!inFlight) return lane.ops;
+  const newer = lane.ops.find((o) => o.target === inFlight.target);
+  if (!newer) return [inFlight, ...lane.ops];
+  const merged: Op<F> = { ...newer, payload: lane.kind.merge(inFlight.payload, newer.payload), facts: new Set([...inFlight.facts, ...newer.facts]) };
+  return lane.ops.map((o) => (o === newer ? merged : o));
 }
 
 /** One line for logs and /healthz: Prisma messages span several lines; its error code helps. */

@@ -17,7 +17,7 @@ describe('service started while PostgreSQL is unreachable', () => {
     proxy.cut();
     const sut = (env.sut = await startTestService({ pbx, databaseUrl: env.databaseUrl(), spillDir: env.spillDir.path }));
     const { service } = sut;
-    await service.ami.waitUntilConnected(10_000);
+    await service.pbx.waitUntilConnected(10_000);
 
     const call = recordedCall('no-answer');
     expect(pbx.play(call)).toBe(1);

@@ -14,7 +14,7 @@ describe('database lost after start-up', () => {
 
   beforeAll(async () => {
     env.sut = await startTestService({ pbx: env.pbx, databaseUrl: env.databaseUrl(), spillDir: env.spillDir.path });
-    await env.sut.service.ami.waitUntilConnected(10_000);
+    await env.sut.service.pbx.waitUntilConnected(10_000);
     await env.sut.service.database.opened;
   });
 

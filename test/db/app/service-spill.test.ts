@@ -1,16 +1,17 @@
 /**
  * Shutdown while the database is down: what the write queue could not store goes to a spill
  * file, and the next start stores it and deletes the file. A corrupt spill file is set aside.
+ * Spill files released versions wrote (version 1, test/fixtures/spill) still replay.
  */
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { SpillStore } from '../../../src/platform/outbox/spill-store.js';
-import { createPgTestDatabase, createTempDir, pgServer, pgUrl, testLogger, type PgTestDatabase } from '../../support/db.js';
+import { createPgTestDatabase, createTempDir, DB_KINDS, pgServer, pgUrl, testLogger, type PgTestDatabase } from '../../support/db.js';
 import { recordedCall, startFakePbx, type FakePbx } from '../../support/fake-pbx.js';
 import { eventually } from '../../support/poll.js';
-import { startTestService } from '../../support/service-harness.js';
+import { startTestService, type CallJson, type RecordJson } from '../../support/service-harness.js';
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy.js';
 import { snapshot } from '../../support/store-contract.js';
 import { useCleanups } from '../../support/cleanups.js';
@@ -38,7 +39,7 @@ describe('service stopped while PostgreSQL is unreachable', () => {
 
     // First run: the database is up at start, then cut off before the call.
     const first = await started(startTestService(options));
-    await eventually('the first service open and connected', () => first.service.database.status().state === 'open' && first.service.ami.state === 'connected');
+    await eventually('the first service open and connected', () => first.service.database.status().state === 'open' && first.service.pbx.state === 'connected');
     proxy.cut();
     expect(pbx.play(call)).toBe(1);
     await eventually('the call closed and its writes failing', () => {
@@ -50,9 +51,15 @@ describe('service stopped while PostgreSQL is unreachable', () => {
     const files = await spillFiles(spillDir.path);
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(/^unwritten-\d{8}T\d{6}\.\d{3}Z\.json$/);
-    const spilled = JSON.parse(await readFile(join(spillDir.path, files[0]!), 'utf8')) as { calls: { pbxCallId: string; outcome: string }[]; discipline: { subject: { id: string } }[] };
-    expect(spilled.calls.map((c) => [c.pbxCallId, c.outcome])).toEqual([[call.pbxCallId, 'absence']]);
-    expect(spilled.discipline.map((d) => d.subject.id)).toEqual([call.pbxCallId]);
+    const spilled = JSON.parse(await readFile(join(spillDir.path, files[0]!), 'utf8')) as {
+      version: number;
+      writes: { kind: string; payload: { pbxCallId?: string; outcome?: string; subject?: { id: string } }; facts?: string[] }[];
+    };
+    expect(spilled.version).toBe(2);
+    expect(spilled.writes.map(({ kind, payload, facts }) => [kind, payload.pbxCallId ?? payload.subject?.id, payload.outcome ?? null, facts])).toEqual([
+      ['call', call.pbxCallId, 'absence', ['call.logged', 'call.updated', 'call.ended']],
+      ['discipline', call.pbxCallId, null, ['record.completed']],
+    ]);
     const before = await direct.query('SELECT 1 FROM call_log_entries WHERE pbx_call_id = $1', [call.pbxCallId]);
     expect(before.rowCount).toBe(0);
 
@@ -77,7 +84,7 @@ describe('service started with a corrupt spill file (PGlite)', () => {
     defer(() => pbx.close());
     const spillDir = await createTempDir('dh-spill-');
     defer(() => spillDir.rm());
-    const good = await new SpillStore(spillDir.path, testLogger).write({ calls: [snapshot('spilled-1')], discipline: [] }, new Date('2026-11-20T08:00:00Z'));
+    const good = await new SpillStore(spillDir.path, testLogger, { spillCodecs: () => new Map() }).write([{ kind: 'call', payload: snapshot('spilled-1') }], new Date('2026-11-20T08:00:00Z'));
     const corrupt = join(spillDir.path, 'unwritten-20261121T080000.000Z.json');
     await writeFile(corrupt, '{"format":"duty-hotline/unwritten-writes","version":1,"calls":[{"pbxCallId":');
 
@@ -88,5 +95,41 @@ describe('service started with a corrupt spill file (PGlite)', () => {
     expect(await spillFiles(spillDir.path)).toEqual(['unwritten-20261121T080000.000Z.json.corrupt']);
     expect(await sut.callsFor('spilled-1')).toHaveLength(1);
     expect((await sut.health()).body.database.state).toBe('open');
+  });
+});
+
+describe.each(DB_KINDS)('service started with the spill files released versions wrote (version 1) on %s', (kind) => {
+  it('stores their calls and records exactly once and deletes the files', async () => {
+    const pbx = await startFakePbx();
+    defer(() => pbx.close());
+    const spillDir = await createTempDir('dh-spill-');
+    defer(() => spillDir.rm());
+    const fixtures = ['unwritten-20261123T143000.000Z.json', 'unwritten-20261201T215000.000Z.json', 'unwritten-20261201T224400.000Z.json'];
+    for (const name of fixtures) await copyFile(new URL(`../../fixtures/spill/${name}`, import.meta.url), join(spillDir.path, name));
+    let database: { databaseUrl: string } | { dataDir: string } = { dataDir: 'memory://' };
+    if (kind === 'postgres') {
+      const created = await createPgTestDatabase();
+      defer(() => created.drop());
+      database = { databaseUrl: created.url };
+    }
+
+    const sut = await started(startTestService({ pbx, ...database, spillDir: spillDir.path }));
+    expect(sut.service.spilled.files).toBe(3);
+    await sut.service.spilled.landed;
+    expect(await spillFiles(spillDir.path)).toEqual([]);
+
+    const calls = (await sut.get<{ items: CallJson[] }>('/calls?limit=1000')).body.items;
+    expect(calls.map((c) => [c.officeId, c.pbxCallId, c.direction, c.outcome, c.reachedNobody, c.ringCount, c.endedAt, c.timeline.length]).sort()).toEqual([
+      ['default', '1795425973.0', 'inbound', 'answered', false, 2, '2026-11-23T09:26:16.151Z', 8],
+      ['default', '1795425976.2', 'inbound', 'absence', false, 3, '2026-11-23T09:26:22.692Z', 10],
+      ['default', '1795425983.6', 'inbound', 'unreachable', true, null, '2026-11-23T09:26:23.575Z', 5],
+      ['east', '1795425976.2', 'inbound', 'absence', true, 3, '2026-11-23T09:26:22.692Z', 10],
+      ['east', '1795425983.7', 'inbound', 'abandoned', false, 2, '2026-11-23T09:26:25.461Z', 7],
+    ]);
+    const records = (await sut.get<{ items: RecordJson[] }>('/discipline-records?limit=1000')).body.items;
+    expect(records.map((r) => [r.officeId, r.subject, r.type, r.occurredAt, r.evidence.length]).sort()).toEqual([
+      ['default', { kind: 'call', id: '1795425976.2' }, 'absence', '2026-11-23T09:26:19.687Z', 10],
+      ['east', { kind: 'call', id: '1795425976.2' }, 'absence', '2026-11-23T09:26:19.687Z', 10],
+    ]);
   });
 });

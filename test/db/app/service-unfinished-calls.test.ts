@@ -51,7 +51,7 @@ describe.each(DB_KINDS)('calls left unfinished by a stopped service (%s)', (kind
     // First run: sees the three calls start, then stops while they are live.
     const pbx1 = await fakePbx();
     const first = await started(startTestService({ pbx: pbx1, spillDir: spillDir.path, ...database }));
-    await eventually('the first service open and connected', () => first.service.database.status().state === 'open' && first.service.ami.state === 'connected');
+    await eventually('the first service open and connected', () => first.service.database.status().state === 'open' && first.service.pbx.state === 'connected');
     for (const call of [answered, undecided, stillLive]) expect(pbx1.play(call)).toBe(1);
     await eventually('the three calls stored while live', async () => {
       if (first.service.writes.stats().pending !== 0) return false;
@@ -122,7 +122,7 @@ describe('a call live across a restart (PostgreSQL)', () => {
 
     const pbx1 = await fakePbx();
     const first = await started(startTestService({ pbx: pbx1, spillDir: spillDir.path, ...database }));
-    await eventually('the first service open and connected', () => first.service.database.status().state === 'open' && first.service.ami.state === 'connected');
+    await eventually('the first service open and connected', () => first.service.database.status().state === 'open' && first.service.pbx.state === 'connected');
     pbx1.play(beforeRestart);
     const [stored] = await eventually('the call stored while live', async () => {
       const rows = await first.callsFor(busy.pbxCallId);
@@ -134,7 +134,7 @@ describe('a call live across a restart (PostgreSQL)', () => {
     const pbx2 = await fakePbx();
     pbx2.live.add(busy.pbxCallId);
     const second = await started(startTestService({ pbx: pbx2, spillDir: spillDir.path, ...database }));
-    await eventually('the second service open and connected', () => second.service.database.status().state === 'open' && second.service.ami.state === 'connected');
+    await eventually('the second service open and connected', () => second.service.database.status().state === 'open' && second.service.pbx.state === 'connected');
     await eventually('the first sweep done', () => second.service.writes.stats().pending === 0);
 
     // The call goes on: the PBX dials the leader (a leg the second service sees begin and end),
@@ -172,7 +172,7 @@ describe('calls left unfinished, the database not open yet when AMI connects (Po
 
     const pbx1 = await fakePbx();
     const first = await started(startTestService({ pbx: pbx1, ...options }));
-    await eventually('the first service open and connected', () => first.service.database.status().state === 'open' && first.service.ami.state === 'connected');
+    await eventually('the first service open and connected', () => first.service.database.status().state === 'open' && first.service.pbx.state === 'connected');
     expect(pbx1.play(undecided)).toBe(1);
     await eventually('the live call stored', async () => first.service.writes.stats().pending === 0 && (await first.callsFor(undecided.pbxCallId)).length === 1);
     await first.service.stop();

@@ -30,6 +30,8 @@ export interface ServiceUnderTest {
   get<T>(path: string): Promise<T>;
   /** Poll the API until a call from `callerNumber` satisfies `done` (the PBX sets the pace). */
   waitForCall(callerNumber: string, done: (call: CallJson) => boolean, timeoutMs?: number): Promise<CallJson>;
+  /** Poll the API until a call satisfies `found` (e.g. by callerName, or pbxCallId). */
+  waitForCallWhere(what: string, found: (call: CallJson) => boolean, timeoutMs?: number): Promise<CallJson>;
   recordsFor(pbxCallId: string): Promise<RecordJson[]>;
   /** Poll until the call's discipline record exists and satisfies `done`. */
   waitForRecord(pbxCallId: string, done?: (record: RecordJson) => boolean, timeoutMs?: number): Promise<RecordJson>;
@@ -65,7 +67,9 @@ export async function startServiceUnderTest(kind: DatabaseKind, configOverrides:
   }
   const config = loadConfig({ overrides });
   const service = await startService(config, { logger: createLogger(process.env.DUTY_TEST_LOG ?? 'silent') });
-  await service.ami.waitUntilConnected(10_000);
+  await service.pbx.waitUntilConnected(10_000);
+  // The database opens in the background (migrations on a fresh one): until then the API answers 503.
+  await service.database.opened;
 
   const get = async <T>(path: string): Promise<T> => {
     const res = await service.http.inject({ method: 'GET', url: path });
@@ -75,16 +79,15 @@ export async function startServiceUnderTest(kind: DatabaseKind, configOverrides:
   const recordsFor = async (pbxCallId: string) =>
     (await get<{ items: RecordJson[] }>('/discipline-records?limit=1000')).items.filter((r) => r.subject.kind === 'call' && r.subject.id === pbxCallId);
 
+  const waitForCallWhere = (what: string, found: (call: CallJson) => boolean, timeoutMs = 30_000) =>
+    eventually(what, async () => (await get<{ items: CallJson[] }>('/calls?limit=1000')).items.find(found), timeoutMs);
+
   return {
     service,
     get,
     recordsFor,
-    waitForCall: (callerNumber, done, timeoutMs = 30_000) =>
-      eventually(
-        `a call from ${callerNumber}`,
-        async () => (await get<{ items: CallJson[] }>('/calls?limit=1000')).items.find((c) => c.callerNumber === callerNumber && done(c)),
-        timeoutMs,
-      ),
+    waitForCall: (callerNumber, done, timeoutMs = 30_000) => waitForCallWhere(`a call from ${callerNumber}`, (c) => c.callerNumber === callerNumber && done(c), timeoutMs),
+    waitForCallWhere,
     waitForRecord: (pbxCallId, done = () => true, timeoutMs = 30_000) =>
       eventually(`a discipline record for ${pbxCallId}`, async () => (await recordsFor(pbxCallId)).find(done), timeoutMs),
     health: () => get<HealthReport>('/healthz'),

@@ -82,10 +82,17 @@ export interface DeskHandle {
 }
 
 export interface CallOptions {
-  /** The number dialled. Default '1000'. */
+  /** The number dialled. Default '1000'; an office phone dials the leader or the bureau by name ('bureau'). */
   to?: string;
   /** The caller's number (P-Asserted-Identity + From display name). Default '13800000000'. */
   from?: string;
+  /**
+   * The PJSIP endpoint placing the call (the From user): 'citizen' (default: a call to the duty
+   * line) or an office phone ('desk', 'leader', 'bureau'), whose calls the PBX routes by
+   * dialplan/office-calls.conf. An office phone's caller number is its endpoint name; `from` is
+   * then only the From display name (its caller name).
+   */
+  placedBy?: string;
   /** Once answered, hang up (BYE) after this long. Default 1000 ms. */
   hangupAfterMs?: number;
   /** Instead: hang up (CANCEL) this long after the call starts ringing (180). */
@@ -340,19 +347,21 @@ export function startDesk(options: DeskOptions): DeskHandle {
 }
 
 /**
- * A citizen calls the duty line. Resolves when the call is over (answered and hung up,
+ * A citizen calls the duty line (or, with placedBy, an office phone places a call). Resolves when the call is over (answered and hung up,
  * cancelled, or refused: see finalStatus); rejects with SippError if sipp fails.
  */
 export async function placeCall(options: CallOptions = {}): Promise<CallResult> {
   const s = options.settings ?? pbxSettings();
   const to = options.to ?? '1000';
   const from = options.from ?? '13800000000';
-  if (!/^[0-9+*#]+$/.test(to)) throw new Error(`placeCall: "to" must be a dialable number, got "${to}"`);
+  const placedBy = options.placedBy ?? 'citizen';
+  if (!/^[0-9A-Za-z+*#]+$/.test(to)) throw new Error(`placeCall: "to" must be a dialable number or name, got "${to}"`);
   if (!/^[0-9+]+$/.test(from)) throw new Error(`placeCall: "from" must be a phone number, got "${from}"`);
+  if (!/^[a-z][a-z0-9-]*$/.test(placedBy)) throw new Error(`placeCall: "placedBy" must be a PJSIP endpoint name, got "${placedBy}"`);
   const cancel = options.cancelAfterMs !== undefined;
   const scenario = cancel ? 'caller-cancel.xml' : 'caller-answer-hangup.xml';
   const pauseMs = cancel ? options.cancelAfterMs : (options.hangupAfterMs ?? 1000);
-  const args = ['-key', 'caller', from, '-sf', path.join(scenarioDir, scenario), '-s', to, '-d', String(pauseMs), '-i', s.host, '-m', '1', target(s)];
-  const r = await expectSuccess(`call from ${from} to ${to}`, runSipp(args, options.timeoutMs ?? 120_000), args);
+  const args = ['-key', 'from_user', placedBy, '-key', 'caller', from, '-sf', path.join(scenarioDir, scenario), '-s', to, '-d', String(pauseMs), '-i', s.host, '-m', '1', target(s)];
+  const r = await expectSuccess(`call from ${placedBy === 'citizen' ? from : `the ${placedBy} phone`} to ${to}`, runSipp(args, options.timeoutMs ?? 120_000), args);
   return { ...r, answered: r.finalStatus === 200 };
 }

@@ -13,6 +13,7 @@ import { loadConfig } from '../../../src/platform/config/load-config.js';
 import { CliError, parseYears } from '../../../src/cli/cli-support.js';
 import { registerScheduleCommands } from '../../../src/cli/schedule-commands.js';
 import { parseRouteTime } from '../../../src/schedule/route-command.js';
+import { FakeAmiServer } from '../../support/fake-ami-server.js';
 import { NIGHT_SHIFT_YAML } from '../../support/schedule-test-data.js';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
@@ -201,6 +202,24 @@ describe('route: who covers the duty line at T, and why', () => {
     expect(() => parseRouteTime('2026-02-30T09:00', 'Asia/Shanghai')).toThrow(CliError);
     expect(parseRouteTime('2026-10-10T09:00:30', 'Asia/Shanghai').toISOString()).toBe('2026-10-10T01:00:30.000Z');
     expect(parseRouteTime('2026-10-10T09:00+0800', 'Asia/Shanghai').toISOString()).toBe('2026-10-10T01:00:00.000Z');
+  });
+});
+
+describe('dialplan apply against a PBX that refuses (scripted AMI server)', () => {
+  it("a refused reload is a CliError with the PBX's reason, after the files were written", async () => {
+    const pbx = await FakeAmiServer.start();
+    const logins: Array<string | undefined> = [];
+    pbx.on('action', (action) => action.name === 'Login' && logins.push(action.get('Events')));
+    try {
+      // The scripted server answers every Command with "Response: Error" (Invalid/unknown command).
+      const apply = cli(['dialplan', 'apply'], { 'ami.port': pbx.port });
+      await expect(apply).rejects.toBeInstanceOf(CliError);
+      await expect(apply).rejects.toThrow('the PBX refused the command "dialplan reload": Invalid/unknown command');
+      expect(await readFile(path.join(dir, 'live', 'duty-schedule.conf'), 'utf8')).toContain('[duty-route]');
+      expect(logins).toEqual(['off']); // commands only: no event stream
+    } finally {
+      await pbx.close();
+    }
   });
 });
 

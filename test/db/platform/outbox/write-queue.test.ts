@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallSnapshot } from '../../../../src/core/call/call-model.js';
 import { PrismaCallStore } from '../../../../src/calls/prisma-call-store.js';
 import { PrismaDisciplineStore } from '../../../../src/discipline/prisma-discipline-store.js';
+import { callSink, registerCallWrites } from '../../../../src/calls/call-writes.js';
+import { registerDisciplineWrites } from '../../../../src/discipline/discipline-writes.js';
 import { openDatabase, type Database } from '../../../../src/platform/db/database.js';
 import { WriteQueue } from '../../../../src/platform/outbox/write-queue.js';
 import { createPgTestDatabase, DB_KINDS, pgServer, pgUrl, testLogger, truncateAll, useTestDatabase, type PgTestDatabase } from '../../../support/db.js';
@@ -11,6 +13,13 @@ import { startTcpProxy, type TcpProxy } from '../../../support/tcp-proxy.js';
 import { disciplineInput, snapshot } from '../../../support/store-contract.js';
 
 const RETRY = { initialDelayMs: 20, maxDelayMs: 200, jitter: 0 };
+
+/** The write queue with the call and discipline kinds over Prisma stores, and the tracker's sink over it. */
+function writeQueue(db: Database) {
+  const queue = new WriteQueue({ logger: testLogger, retry: RETRY });
+  const sink = callSink(registerCallWrites(queue, new PrismaCallStore(db.prisma)), registerDisciplineWrites(queue, new PrismaDisciplineStore(db.prisma)));
+  return { queue, sink };
+}
 
 /** Three snapshots per call, as the tracker would send them. */
 function callVersions(id: string, minute: number): CallSnapshot[] {
@@ -27,18 +36,13 @@ describe.each(DB_KINDS)('WriteQueue on %s', (kind) => {
 
   it('stores every call once with its latest snapshot, and every discipline record', async () => {
     await truncateAll(t.db);
-    const queue = new WriteQueue({
-      calls: new PrismaCallStore(t.db.prisma),
-      discipline: new PrismaDisciplineStore(t.db.prisma),
-      logger: testLogger,
-      retry: RETRY,
-    });
+    const { queue, sink } = writeQueue(t.db);
     for (let i = 0; i < 30; i++) {
       const [a, b, c] = callVersions(`wq-${i}`, i);
-      queue.saveCall(a!);
-      queue.saveCall(b!);
-      if (i % 3 === 0) queue.recordDiscipline(disciplineInput(`wq-${i}`));
-      queue.saveCall(c!);
+      sink.saveCall(a!);
+      sink.saveCall(b!);
+      if (i % 3 === 0) sink.recordDiscipline(disciplineInput(`wq-${i}`));
+      sink.saveCall(c!);
     }
     await queue.onIdle();
     expect(queue.stats()).toMatchObject({ pending: 0, failing: false, retries: 0 });
@@ -75,22 +79,17 @@ describe('WriteQueue while PostgreSQL is unreachable', () => {
   });
 
   it('reports failing, loses nothing, and lands every call exactly once after the database is back', async () => {
-    const queue = new WriteQueue({
-      calls: new PrismaCallStore(db.prisma),
-      discipline: new PrismaDisciplineStore(db.prisma),
-      logger: testLogger,
-      retry: RETRY,
-    });
+    const { queue, sink } = writeQueue(db);
     const latest = new Map<string, CallSnapshot>();
     const save = (s: CallSnapshot) => {
-      queue.saveCall(s);
+      sink.saveCall(s);
       latest.set(s.pbxCallId, s);
     };
 
     // Writes in flight when the connection is cut.
     for (let i = 0; i < 40; i++) {
       for (const s of callVersions(`out-${i}`, i)) save(s);
-      if (i % 4 === 0) queue.recordDiscipline(disciplineInput(`out-${i}`));
+      if (i % 4 === 0) sink.recordDiscipline(disciplineInput(`out-${i}`));
     }
     await eventually('the first writes', () => queue.stats().written > 0, 10_000);
     expect(queue.stats().pending).toBeGreaterThan(0);
@@ -100,7 +99,7 @@ describe('WriteQueue while PostgreSQL is unreachable', () => {
     // More calls while the database is down.
     for (let i = 40; i < 60; i++) {
       for (const s of callVersions(`out-${i}`, i)) save(s);
-      if (i % 4 === 0) queue.recordDiscipline(disciplineInput(`out-${i}`));
+      if (i % 4 === 0) sink.recordDiscipline(disciplineInput(`out-${i}`));
     }
     await new Promise((r) => setTimeout(r, 500));
     const during = queue.stats();
@@ -137,21 +136,19 @@ describe('WriteQueue while PostgreSQL is unreachable', () => {
   });
 
   it('close() gives back what could not be written while the database stays down', async () => {
-    const queue = new WriteQueue({
-      calls: new PrismaCallStore(db.prisma),
-      discipline: new PrismaDisciplineStore(db.prisma),
-      logger: testLogger,
-      retry: RETRY,
-    });
+    const { queue, sink } = writeQueue(db);
     proxy.cut();
     try {
-      queue.saveCall(snapshot('stuck-1'));
-      queue.recordDiscipline(disciplineInput('stuck-1'));
+      sink.saveCall(snapshot('stuck-1'));
+      sink.recordDiscipline(disciplineInput('stuck-1'));
       await eventually('failing', () => queue.stats().failing, 10_000);
       const closed = await queue.close({ drainTimeoutMs: 300 });
       expect(closed.drained).toBe(false);
-      expect(closed.unwritten.calls.map((c) => c.pbxCallId)).toEqual(['stuck-1']);
-      expect(closed.unwritten.discipline.map((d) => d.subject.id)).toEqual(['stuck-1']);
+      expect(closed.unwritten).toMatchObject([
+        { kind: 'call', payload: { pbxCallId: 'stuck-1' } },
+        { kind: 'discipline', payload: { subject: { kind: 'call', id: 'stuck-1' } } },
+      ]);
+      expect(closed.unwritten).toHaveLength(2);
     } finally {
       proxy.restore();
     }

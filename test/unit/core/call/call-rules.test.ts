@@ -280,3 +280,133 @@ describe('call rules: phones that could not take the call', () => {
     expect(state.call.ringCount).toBe(2);
   });
 });
+
+describe('call rules: calls an office phone or the service placed (outbound, originated)', () => {
+  const desk = leg('desk', 'desk', 'desk-leg');
+  const bureau = leg('bureau', 'bureau', 'bureau-leg');
+  const leader = leg('fallback', 'leader', 'leader-leg');
+  const placedByDesk: CallEvent = { kind: 'CallOffered', direction: 'outbound', callId, at: t0, callerNumber: 'desk', callerName: null, dialed: 'bureau', placedBy: { endpoint: 'desk', role: 'desk' } };
+  const placedByService: CallEvent = { kind: 'CallOffered', direction: 'originated', callId, at: t0, callerNumber: null, callerName: null, dialed: 's' };
+  const unreached = (effects: Effect[]) => effects.filter((e) => e.kind === 'unreached');
+  const wakes = (effects: Effect[]) => effects.filter((e) => e.kind === 'wake');
+
+  it('desk → bureau, the bureau answers: outbound, answered by the bureau, no deadline asked, no record', () => {
+    const { state, effects } = run([
+      placedByDesk,
+      { kind: 'LegDialed', ...bureau, at: at(0) },
+      { kind: 'LegRinging', ...bureau, at: at(100) },
+      { kind: 'LegAnswered', ...bureau, at: at(6_000) },
+      { kind: 'CallerHungUp', callId, at: at(9_000) },
+      ended(9_010),
+    ]);
+    expect(state.call).toMatchObject({ direction: 'outbound', outcome: 'answered', answeredBy: 'bureau', answeredAt: at(6_000), deskEndpoint: null, ringCount: null, reachedNobody: false });
+    expect(state.call.timeline.map((e) => e.what)).toEqual([
+      'placed by desk phone desk to bureau',
+      'bureau phone bureau dialled',
+      'bureau phone bureau ringing',
+      'answered by bureau phone bureau',
+      'caller hung up',
+      'call ended (Normal Clearing)',
+    ]);
+    expect(wakes(effects)).toEqual([]);
+    expect(records(effects)).toEqual([]);
+  });
+
+  it('desk → bureau ringing far past three rings, then the desk hangs up: unanswered, no absence, not reached nobody', () => {
+    const { state, effects } = run([
+      placedByDesk,
+      { kind: 'LegDialed', ...bureau, at: at(0) },
+      { kind: 'LegRinging', ...bureau, at: at(0) },
+      wake(15_000), // a Wake nobody asked for decides nothing either
+      { kind: 'CallerHungUp', callId, at: at(40_000) },
+      ended(40_010),
+    ]);
+    expect(state.call).toMatchObject({ outcome: 'unanswered', ringCount: null, reachedNobody: false, answeredAt: null });
+    expect(records(effects)).toEqual([]);
+    expect(unreached(effects)).toEqual([]);
+    expect(wakes(effects)).toEqual([]);
+  });
+
+  it('desk → leader busy is busy, desk → bureau unreachable is unreachable; neither reached nobody', () => {
+    const busy = run([placedByDesk, { kind: 'LegDialed', ...leader, at: at(0) }, { kind: 'LegBusy', ...leader, at: at(50) }, ended(60)]);
+    expect(busy.state.call).toMatchObject({ outcome: 'busy', reachedNobody: false });
+    expect(busy.state.call.timeline.map((e) => e.what)).toContain('fallback phone leader busy');
+    const gone = run([placedByDesk, { kind: 'LegDialed', ...bureau, at: at(0) }, { kind: 'LegUnreachable', ...bureau, at: at(10), reason: 'CHANUNAVAIL' }, ended(20)]);
+    expect(gone.state.call).toMatchObject({ outcome: 'unreachable', reachedNobody: false });
+    expect(unreached([...busy.effects, ...gone.effects])).toEqual([]);
+  });
+
+  it('the PBX giving up on the phone called: unanswered when it rang, not-responding when it never signalled ringing', () => {
+    const rang = run([placedByDesk, { kind: 'LegDialed', ...bureau, at: at(0) }, { kind: 'LegRinging', ...bureau, at: at(10) }, { kind: 'LegNoAnswer', ...bureau, at: at(60_000) }, ended(60_010)]);
+    expect(rang.state.call).toMatchObject({ outcome: 'unanswered', reachedNobody: false });
+    expect(rang.state.call.timeline.map((e) => e.what)).toContain('bureau phone bureau not answered');
+    const silent = run([placedByDesk, { kind: 'LegDialed', ...bureau, at: at(0) }, { kind: 'LegNoAnswer', ...bureau, at: at(60_000) }, ended(60_010)]);
+    expect(silent.state.call.outcome).toBe('not-responding');
+  });
+
+  it('an office phone dialling something the PBX rejects: no phone called, no-desk', () => {
+    const { state, effects } = run([placedByDesk, ended(30)]);
+    expect(state.call).toMatchObject({ direction: 'outbound', outcome: 'no-desk', reachedNobody: false });
+    expect(unreached(effects)).toEqual([]);
+  });
+
+  it('the service calls the desk and it answers during ring 2: originated, answered at ring 2, no record', () => {
+    const { state, effects } = run([
+      placedByService,
+      { kind: 'LegDialed', ...desk, at: at(-100) },
+      { kind: 'LegRinging', ...desk, at: at(0) },
+      { kind: 'LegAnswered', ...desk, at: at(6_000) },
+      ended(7_000),
+    ]);
+    expect(state.call).toMatchObject({ direction: 'originated', outcome: 'answered', answeredBy: 'desk', deskEndpoint: 'desk', deskRingingAt: at(0), ringCount: 2 });
+    expect(state.call.timeline[0]?.what).toBe('placed by duty-hotline');
+    expect(wakes(effects)).toEqual([]);
+    expect(records(effects)).toEqual([]);
+  });
+
+  it('the service calls the desk and it rings five rings until the PBX gives up: originated, unanswered at ring 5, never an absence', () => {
+    const { state, effects } = run([
+      placedByService,
+      { kind: 'LegDialed', ...desk, at: at(-100) },
+      { kind: 'LegRinging', ...desk, at: at(0) },
+      wake(15_000),
+      { kind: 'LegNoAnswer', ...desk, at: at(24_000) },
+      { kind: 'CallerHungUp', callId, at: at(24_001) },
+      ended(24_002),
+    ]);
+    expect(state.call).toMatchObject({ direction: 'originated', outcome: 'unanswered', ringCount: 5, reachedNobody: false, answeredAt: null });
+    expect(state.call.timeline.map((e) => e.what).filter((w) => /absence|ring \d|reached nobody/.test(w))).toEqual([]);
+    expect(records(effects)).toEqual([]);
+    expect(unreached(effects)).toEqual([]);
+  });
+
+  it('the service calls a desk that is not registered: originated, unreachable, not reached nobody', () => {
+    const { state, effects } = run([
+      placedByService,
+      { kind: 'LegDialed', ...desk, at: at(0) },
+      { kind: 'LegUnreachable', ...desk, at: at(0), reason: 'CHANUNAVAIL' },
+      { kind: 'CallerHungUp', callId, at: at(5) },
+      ended(6),
+    ]);
+    expect(state.call).toMatchObject({ outcome: 'unreachable', reachedNobody: false });
+    expect(unreached(effects)).toEqual([]);
+  });
+
+  it('the PBX lost while an originated call rings the desk: interrupted, no record', () => {
+    const { state, effects } = run([placedByService, { kind: 'LegDialed', ...desk, at: at(-100) }, { kind: 'LegRinging', ...desk, at: at(0) }, { kind: 'PbxLost', callId, at: at(20_000), reason: 'AMI connection lost' }]);
+    expect(state.call).toMatchObject({ outcome: 'interrupted', endedAt: at(20_000), reachedNobody: false });
+    expect(records(effects)).toEqual([]);
+  });
+
+  it('only the first phone dialled decides: a second leg busy after the first answered changes nothing', () => {
+    const { state } = run([
+      placedByDesk,
+      { kind: 'LegDialed', ...bureau, at: at(0) },
+      { kind: 'LegAnswered', ...bureau, at: at(1_000) },
+      { kind: 'LegDialed', ...leader, at: at(2_000) },
+      { kind: 'LegBusy', ...leader, at: at(2_100) },
+      ended(3_000),
+    ]);
+    expect(state.call).toMatchObject({ outcome: 'answered', answeredBy: 'bureau' });
+  });
+});

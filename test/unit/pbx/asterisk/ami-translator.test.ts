@@ -113,3 +113,61 @@ describe('AMI translation', () => {
     expect(endpointOf(undefined, undefined)).toBe('unknown');
   });
 });
+
+describe('AMI translation: who placed the call', () => {
+  const offeredBy = (t: AmiTranslator, channel: Record<string, string>) => feed(t, { Event: 'Newchannel', ...channel, CallerIDNum: 'x', Exten: 'bureau', Timestamp: '1764000000.0' })[0];
+
+  it('a caller channel of an office phone (desk, leader, bureau) is an outbound call, naming the phone', () => {
+    for (const [endpoint, role] of [['desk', 'desk'], ['leader', 'fallback'], ['bureau', 'bureau']] as const) {
+      const offered = offeredBy(new AmiTranslator(roleOf), { Uniqueid: '1764000000.5', Linkedid: '1764000000.5', Channel: `PJSIP/${endpoint}-0000000a` });
+      expect(offered, endpoint).toMatchObject({ kind: 'CallOffered', direction: 'outbound', placedBy: { endpoint, role } });
+    }
+  });
+
+  it('a caller channel of anything else (a citizen, a trunk, a Local channel) is an inbound call', () => {
+    for (const channel of ['PJSIP/citizen-00000001', 'PJSIP/trunk-cn-0000001f', 'Local/s@duty-originate-00000000;1', 'SIP/unknown']) {
+      const offered = offeredBy(new AmiTranslator(roleOf), { Uniqueid: '1764000000.5', Linkedid: '1764000000.5', Channel: channel });
+      expect(offered, channel).toMatchObject({ kind: 'CallOffered', direction: 'inbound' });
+      expect(offered, channel).not.toHaveProperty('placedBy');
+    }
+  });
+
+  it('the call whose first channel has the id it was told to expect is originated, once; a refused or forgotten expectation is not', () => {
+    const t = new AmiTranslator(roleOf);
+    const local = (id: string) => ({ Uniqueid: id, Linkedid: id, Channel: 'Local/s@duty-originate-00000000;1' });
+    t.expectOriginated('duty-a');
+    t.expectOriginated('duty-b');
+    t.expectOriginated('duty-c');
+    t.unexpectOriginated('duty-b');
+    expect(offeredBy(t, local('duty-a'))).toMatchObject({ direction: 'originated', callId: 'duty-a' });
+    expect(offeredBy(t, local('duty-b'))).toMatchObject({ direction: 'inbound' });
+    t.forgetAll(); // the connection was lost before the call appeared
+    expect(offeredBy(t, local('duty-c'))).toMatchObject({ direction: 'inbound' });
+    // An office phone's channel with an expected id is still the service's call.
+    t.expectOriginated('duty-d');
+    expect(offeredBy(t, { Uniqueid: 'duty-d', Linkedid: 'duty-d', Channel: 'PJSIP/desk-0000000b' })).toMatchObject({ direction: 'originated' });
+  });
+
+  it("Originate's own dial of the call's first channel (a DialBegin with no calling channel) is not a phone leg", () => {
+    const t = new AmiTranslator(roleOf);
+    t.expectOriginated('duty-a');
+    const first = { Uniqueid: 'duty-a', Linkedid: 'duty-a', Channel: 'Local/s@duty-originate-00000000;1' };
+    const second = { Uniqueid: 'duty-a-2', Linkedid: 'duty-a', Channel: 'Local/s@duty-originate-00000000;2' };
+    const originateDial = { DestUniqueid: 'duty-a', DestLinkedid: 'duty-a', DestChannel: first.Channel };
+    const deskDial = { ...second, DestUniqueid: '1764000000.9', DestLinkedid: 'duty-a', DestChannel: 'PJSIP/desk-00000003' };
+    const events = feed(
+      t,
+      { Event: 'Newchannel', ...first },
+      { Event: 'Newchannel', ...second },
+      { Event: 'DialBegin', ...originateDial },
+      { Event: 'Newchannel', Uniqueid: '1764000000.9', Linkedid: 'duty-a', Channel: 'PJSIP/desk-00000003' },
+      { Event: 'DialBegin', ...deskDial },
+      { Event: 'DialState', ...originateDial, DialStatus: 'RINGING' },
+      { Event: 'DialState', ...deskDial, DialStatus: 'RINGING' },
+      { Event: 'DialEnd', ...deskDial, DialStatus: 'NOANSWER' },
+      { Event: 'DialEnd', ...originateDial, DialStatus: 'NOANSWER' },
+    );
+    expect(events.map((e) => e.kind)).toEqual(['CallOffered', 'LegDialed', 'LegRinging', 'LegNoAnswer']);
+    expect(events.slice(1).every((e) => 'endpoint' in e && e.endpoint === 'desk' && e.role === 'desk')).toBe(true);
+  });
+});

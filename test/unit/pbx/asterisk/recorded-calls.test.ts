@@ -81,3 +81,49 @@ describe('recorded caller cancel', () => {
     expect(replay('caller-cancel').kinds.filter((k) => k === 'CallerHungUp')).toHaveLength(1);
   });
 });
+
+describe('recorded calls that are not calls to the duty line', () => {
+  const officeRoles: Record<string, PhoneRole> = { desk: 'desk', leader: 'fallback', bureau: 'bureau' };
+  /** The fixture's frames through a translator told of the calls the service placed, then the rules. */
+  function replayPlaced(name: string, originated: string[] = []) {
+    const text = readFileSync(new URL(`../../../fixtures/ami/${name}.txt`, import.meta.url), 'utf8');
+    const frames = new AmiFrameParser()
+      .push(`Asterisk Call Manager/11.0.0\r\n${text.split(/\r?\n/).filter((l) => !l.startsWith('#')).join('\r\n').trimStart()}\r\n\r\n`)
+      .flatMap((o) => (o.kind === 'frame' ? [o.frame] : []));
+    const translator = new AmiTranslator((e) => officeRoles[e] ?? 'other');
+    for (const id of originated) translator.expectOriginated(id);
+    let state: CallState | undefined;
+    const effects: Effect[] = [];
+    for (const frame of frames) {
+      for (const event of translator.translate(frame)) {
+        const r = step(state, event, { officeId: 'default', rules });
+        state = r.state;
+        effects.push(...r.effects);
+      }
+    }
+    return { call: state!.call, effects, openCalls: translator.openCalls };
+  }
+
+  it('desk-to-bureau: the desk phone calls the bureau, which answers → outbound, answered by the bureau, no record, not reached nobody', () => {
+    const { call, effects, openCalls } = replayPlaced('desk-to-bureau');
+    expect(call).toMatchObject({ direction: 'outbound', outcome: 'answered', answeredBy: 'bureau', callerNumber: 'desk', dialed: 'bureau', deskEndpoint: null, reachedNobody: false });
+    expect(call.timeline[0]?.what).toBe('placed by desk phone desk to bureau');
+    expect(effects.filter((e) => e.kind === 'record' || e.kind === 'wake' || e.kind === 'unreached')).toEqual([]);
+    expect(openCalls).toBe(0);
+  });
+
+  it('originated-no-answer: the call the service placed rings the desk 5 s unanswered → originated, unanswered, never an absence', () => {
+    const id = 'duty-mx5avvml-30f92847e8'; // the ChannelId the port gave Originate (the fixture's header)
+    const { call, effects, openCalls } = replayPlaced('originated-no-answer', [id]);
+    // Ringing at 1796166041.573676, Dial() gave up at 1796166046.579028: 5.005 s, in ring 6 of the 1 s cadence.
+    expect(call).toMatchObject({ pbxCallId: id, direction: 'originated', outcome: 'unanswered', deskEndpoint: 'desk', ringCount: 6, reachedNobody: false });
+    expect(effects.filter((e) => e.kind === 'record' || e.kind === 'wake' || e.kind === 'unreached')).toEqual([]);
+    expect(openCalls).toBe(0);
+  });
+
+  it('originated-no-answer without the mark would be taken for a citizen call and make an absence: why the port marks what it places', () => {
+    const { call, effects } = replayPlaced('originated-no-answer');
+    expect(call).toMatchObject({ direction: 'inbound', outcome: 'absence' });
+    expect(effects.filter((e) => e.kind === 'record')).not.toEqual([]);
+  });
+});

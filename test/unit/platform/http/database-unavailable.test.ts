@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { DeferredCallStore } from '../../../../src/calls/deferred-call-store.js';
-import { DeferredDisciplineStore } from '../../../../src/discipline/deferred-discipline-store.js';
+import type { CallStore } from '../../../../src/calls/call-store.js';
+import type { DisciplineStore } from '../../../../src/discipline/discipline-store.js';
+import { deferred } from '../../../../src/platform/db/deferred-store.js';
 import { DatabaseUnavailableError } from '../../../../src/platform/db/database-unavailable-error.js';
 import { buildApi } from '../../../support/http.js';
 
@@ -11,7 +12,7 @@ describe('HTTP API while the database is not open', () => {
     const notOpen = (): never => {
       throw new DatabaseUnavailableError('database not available yet: connect ECONNREFUSED 127.0.0.1:5432');
     };
-    api = await buildApi({ calls: new DeferredCallStore(notOpen), discipline: new DeferredDisciplineStore(notOpen) });
+    api = await buildApi({ calls: deferred<CallStore>(notOpen), discipline: deferred<DisciplineStore>(notOpen) });
   });
   afterAll(async () => {
     await api?.close();

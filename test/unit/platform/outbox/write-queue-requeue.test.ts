@@ -1,7 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { CallRecord } from '../../../../src/calls/call-record.js';
+import { callSink, registerCallWrites } from '../../../../src/calls/call-writes.js';
 import type { CallSnapshot } from '../../../../src/core/call/call-model.js';
 import { MemoryCallStore } from '../../../../src/calls/memory-call-store.js';
+import { registerDisciplineWrites } from '../../../../src/discipline/discipline-writes.js';
 import { MemoryDisciplineStore } from '../../../../src/discipline/memory-discipline-store.js';
 import type { StoreLogger } from '../../../../src/platform/store-logger.js';
 import { WriteQueue } from '../../../../src/platform/outbox/write-queue.js';
@@ -21,7 +23,9 @@ class FlakyCallStore extends MemoryCallStore {
 function setup(retry = { initialDelayMs: 1, maxDelayMs: 5, jitter: 0 }) {
   const calls = new FlakyCallStore();
   const discipline = new MemoryDisciplineStore();
-  return { calls, discipline, queue: new WriteQueue({ calls, discipline, logger: silent, retry }) };
+  const queue = new WriteQueue({ logger: silent, retry });
+  const sink = callSink(registerCallWrites(queue, calls), registerDisciplineWrites(queue, discipline));
+  return { calls, discipline, queue, sink };
 }
 
 const settled = (p: Promise<unknown>) => Promise.race([p.then(() => true), new Promise<false>((resolve) => setImmediate(() => resolve(false)))]);
@@ -30,7 +34,11 @@ describe('WriteQueue.requeue', () => {
   it('resolves only once every requeued write is stored, through failures', async () => {
     const { calls, discipline, queue } = setup();
     calls.down = true;
-    const landed = queue.requeue({ calls: [snapshot('r-1'), snapshot('r-2')], discipline: [disciplineInput('r-1')] });
+    const landed = queue.requeue([
+      { kind: 'call', payload: snapshot('r-1') },
+      { kind: 'call', payload: snapshot('r-2') },
+      { kind: 'discipline', payload: disciplineInput('r-1') },
+    ]);
     await vi.waitFor(() => expect(queue.stats().retries).toBeGreaterThan(3));
     expect(await settled(landed)).toBe(false);
     calls.down = false;
@@ -41,10 +49,10 @@ describe('WriteQueue.requeue', () => {
   });
 
   it('counts a requeued call as landed when a newer snapshot that replaced it is stored', async () => {
-    const { calls, queue } = setup();
+    const { calls, queue, sink } = setup();
     calls.down = true;
-    const landed = queue.requeue({ calls: [snapshot('r-3', { outcome: 'in-progress' })], discipline: [] });
-    queue.saveCall(snapshot('r-3', { outcome: 'answered' }));
+    const landed = queue.requeue([{ kind: 'call', payload: snapshot('r-3', { outcome: 'in-progress' }) }]);
+    sink.saveCall(snapshot('r-3', { outcome: 'answered' }));
     calls.down = false;
     await landed;
     await queue.onIdle();
@@ -56,15 +64,15 @@ describe('WriteQueue.requeue', () => {
   it('rejects after close', async () => {
     const { queue } = setup();
     await queue.close({ drainTimeoutMs: 10 });
-    await expect(queue.requeue({ calls: [snapshot('r-4')], discipline: [] })).rejects.toThrow(/closed/);
+    await expect(queue.requeue([{ kind: 'call', payload: snapshot('r-4') }])).rejects.toThrow(/closed/);
   });
 });
 
 describe('WriteQueue.retryNow', () => {
   it('retries at once a write waiting out a long backoff', async () => {
-    const { calls, queue } = setup({ initialDelayMs: 60_000, maxDelayMs: 60_000, jitter: 0 });
+    const { calls, queue, sink } = setup({ initialDelayMs: 60_000, maxDelayMs: 60_000, jitter: 0 });
     calls.down = true;
-    queue.saveCall(snapshot('n-1'));
+    sink.saveCall(snapshot('n-1'));
     while (!queue.stats().failing) await new Promise((resolve) => setImmediate(resolve));
     calls.down = false;
     queue.retryNow();

@@ -1,0 +1,72 @@
+/** Every route declares who may use it; the API does not start with one that does not. */
+import Fastify, { type RouteOptions } from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { app } from '../../../../src/app/http-app.js';
+import { CallService } from '../../../../src/calls/call-service.js';
+import { MemoryCallStore } from '../../../../src/calls/memory-call-store.js';
+import { DisciplineService } from '../../../../src/discipline/discipline-service.js';
+import { MemoryDisciplineStore } from '../../../../src/discipline/memory-discipline-store.js';
+import { installAccessControl, isRouteAccess, PERMISSIONS, PUBLIC } from '../../../../src/platform/http/permissions.js';
+import { serverOptions } from '../../../../src/platform/http/server-options.js';
+import { buildApi, healthyReport } from '../../../support/http.js';
+
+describe('permissions', () => {
+  it('are a closed list, including those the next issues need', () => {
+    expect([...PERMISSIONS].sort()).toEqual(['audit:read', 'calls:read', 'dialplan:manage', 'health:read', 'records:read', 'records:review', 'roster:manage']);
+    expect(isRouteAccess('calls:read')).toBe(true);
+    expect(isRouteAccess(PUBLIC)).toBe(true);
+    expect(isRouteAccess('calls:write')).toBe(false);
+    expect(isRouteAccess(undefined)).toBe(false);
+  });
+});
+
+describe('route permission declarations', () => {
+  it('every route the API registers declares a known permission, or public', async () => {
+    const routes: RouteOptions[] = [];
+    const fastify = Fastify({ ...serverOptions, logger: false });
+    fastify.addHook('onRoute', (route) => void routes.push(route));
+    await fastify.register(app, { calls: new CallService(new MemoryCallStore()), discipline: new DisciplineService(new MemoryDisciplineStore()), health: () => healthyReport });
+    await fastify.ready();
+    await fastify.close();
+
+    expect(routes.length).toBeGreaterThan(0);
+    for (const route of routes) expect(isRouteAccess(route.config?.permission), `${String(route.method)} ${route.url}`).toBe(true);
+    const declared = Object.fromEntries(routes.map((r) => [`${String(r.method)} ${r.url}`, r.config?.permission]));
+    expect(declared).toMatchObject({
+      'GET /healthz': 'public',
+      'GET /calls': 'calls:read',
+      'GET /calls/:id': 'calls:read',
+      'GET /discipline-records': 'records:read',
+    });
+  });
+
+  it.each([
+    ['no permission', {}, /route GET \/undeclared declares no permission: add config: \{ permission: 'calls:read' \| .*'public' \}/],
+    ['an unknown permission', { permission: 'calls:write' }, /route GET \/undeclared declares an unknown permission "calls:write"/],
+  ])('a route with %s stops the API from starting, naming the route', async (_what, config, message) => {
+    const fastify = Fastify({ logger: false });
+    void fastify.register(async (api) => {
+      installAccessControl(api);
+      api.get('/declared', { config: { permission: 'calls:read' } }, async () => ({}));
+      api.get('/undeclared', { config: config as never }, async () => ({}));
+    });
+    await expect(fastify.ready()).rejects.toThrow(message);
+  });
+
+  it('routes added in plugins registered after it are held to it too', async () => {
+    const fastify = Fastify({ logger: false });
+    void fastify.register(async (api) => {
+      installAccessControl(api);
+      await api.register(async (feature) => {
+        feature.get('/nested', async () => ({}));
+      });
+    });
+    await expect(fastify.ready()).rejects.toThrow(/route GET \/nested declares no permission/);
+  });
+
+  it('the access check lets every declared route through today (access control is the next issue)', async () => {
+    const api = await buildApi({ calls: new MemoryCallStore(), discipline: new MemoryDisciplineStore() });
+    for (const url of ['/healthz', '/calls', '/discipline-records']) expect((await api.inject({ method: 'GET', url })).statusCode, url).toBe(200);
+    await api.close();
+  });
+});
