@@ -8,6 +8,7 @@ import tseslint from 'typescript-eslint';
  * fails on a forbidden import and lets an allowed one through):
  *   core      src/core imports nothing else in src/, and no Node built-in: it is pure.
  *   pbx       only src/pbx knows the AMI client (src/pbx/ami) and AMI action, event and header names.
+ *   platform  src/platform (db, outbox, events, http, config) imports only src/core: features register with it.
  *   prisma    Prisma (src/generated/prisma, the @prisma packages, its adapters) only in stores
  *             (files named prisma-<what>-store.ts) and src/platform/db.
  * Imports are checked on resolved paths (import-x/no-restricted-paths: "../x.js" is the file
@@ -23,6 +24,12 @@ const zones = {
     from: 'src',
     except: ['./core'],
     message: 'src/core is the ground floor: it imports only src/core (move the type into core, or invert the dependency).',
+  },
+  platformKnowsNoFeature: {
+    target: 'src/platform',
+    from: 'src',
+    except: ['./platform', './core', './generated'],
+    message: 'src/platform is plumbing every feature shares: it imports only src/core (a feature registers with it instead).',
   },
   amiInPbx: {
     target: 'src/!(pbx)/**',
@@ -112,8 +119,8 @@ export default tseslint.config(
     },
   },
   // Order matters: narrower blocks come later and replace the rules of broader ones.
-  layer(['src/**/*.ts'], { paths: [zones.amiInPbx, zones.prismaInStores], packages: [prismaPackages], syntax: amiSyntax }),
+  layer(['src/**/*.ts'], { paths: [zones.amiInPbx, zones.prismaInStores, zones.platformKnowsNoFeature], packages: [prismaPackages], syntax: amiSyntax }),
   layer(['src/pbx/**/*.ts'], { paths: [zones.prismaInStores], packages: [prismaPackages] }),
-  layer(['src/**/prisma-*-store.ts', 'src/platform/db/**/*.ts'], { paths: [zones.amiInPbx], syntax: amiSyntax }),
+  layer(['src/**/prisma-*-store.ts', 'src/platform/db/**/*.ts'], { paths: [zones.amiInPbx, zones.platformKnowsNoFeature], syntax: amiSyntax }),
   layer(['src/core/**/*.ts'], { paths: [zones.corePure], packages: [prismaPackages, nodeBuiltins], syntax: [...amiSyntax, ...impureSyntax], globals: impureGlobals }),
 );

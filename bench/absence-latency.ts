@@ -16,7 +16,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/platform/config/load-config.js';
 import { ensurePbxUp, openAmiTap, SANDBOX_OFFICE_HOURS, setPbxClock } from '../test/support/pbx/sandbox.js';
-import { startServiceUnderTest, TEST_RINGS, uniqueCaller, type DatabaseKind } from '../test/support/pbx/service-under-test.js';
+import { startTestService, TEST_RINGS, uniqueCaller, type DatabaseKind } from '../test/support/service-harness.js';
 import { placeCall, startDesk, unregisterPhone } from '../test/support/pbx/sipp.js';
 
 const { values } = parseArgs({ options: { calls: { type: 'string', default: '20' }, db: { type: 'string', default: 'pglite' } } });
@@ -32,7 +32,7 @@ await setPbxClock(SANDBOX_OFFICE_HOURS);
 for (const phone of ['leader', 'bureau']) await unregisterPhone(phone);
 // The defaults are what is measured (the PBX tests use a longer grace).
 const grace = loadConfig().rings.decisionGraceMs;
-const sut = await startServiceUnderTest(kind, { 'rings.decisionGraceMs': grace });
+const sut = await startTestService({ kind: kind, pbx: 'sandbox', config: { 'rings.decisionGraceMs': grace } });
 await sut.service.database.opened;
 const tap = await openAmiTap();
 const visible: number[] = [];

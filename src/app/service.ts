@@ -1,48 +1,40 @@
 /**
- * Wires the parts into the running service: PBX port → tracker → write queue → database,
- * and the HTTP API over the same stores. Only composition here; behaviour lives in the parts.
+ * Composes the running service: one runtime per office (its PBX port → tracker, src/app/
+ * office-runtime.ts) over one database, one write path (write queue → stores, facts published
+ * after each write lands) and one HTTP API. Only composition here; behaviour lives in the parts.
  *
- * The database is opened in the background: the service starts, listens to AMI and queues its
- * writes while the database is down; the stores answer DatabaseUnavailableError until it is
+ * The database is opened in the background: the service starts, listens to the PBXs and queues
+ * its writes while the database is down; the stores answer DatabaseUnavailableError until it is
  * open. Writes still unstored at shutdown go to a spill file, re-queued at the next start.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { CallTracker } from '../calls/call-tracker.js';
-import { callSink, registerCallWrites, type CallFacts } from '../calls/call-writes.js';
+import { CallService } from '../calls/call-service.js';
 import type { CallStore } from '../calls/call-store.js';
+import type { CallTracker } from '../calls/call-tracker.js';
+import { callSink, registerCallWrites, type CallFacts } from '../calls/call-writes.js';
 import { PrismaCallStore } from '../calls/prisma-call-store.js';
-import { closeUnfinishedCalls } from '../calls/unfinished-calls.js';
+import { DisciplineService } from '../discipline/discipline-service.js';
+import type { DisciplineStore } from '../discipline/discipline-store.js';
+import { registerDisciplineWrites, type DisciplineFacts } from '../discipline/discipline-writes.js';
+import { PrismaDisciplineStore } from '../discipline/prisma-discipline-store.js';
+import { AsteriskPort } from '../pbx/asterisk/asterisk-port.js';
+import type { PbxPort } from '../pbx/pbx-port.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config/config-schema.js';
-import { registerDisciplineWrites, type DisciplineFacts } from '../discipline/discipline-writes.js';
-import type { DisciplineStore } from '../discipline/discipline-store.js';
-import { PrismaDisciplineStore } from '../discipline/prisma-discipline-store.js';
-import { app } from './http-app.js';
-import { CallService } from '../calls/call-service.js';
-import { DisciplineService } from '../discipline/discipline-service.js';
-import { serverOptions } from '../platform/http/server-options.js';
-import type { HealthReport } from './health-routes.js';
-import type { PbxPort } from '../pbx/pbx-port.js';
-import { AsteriskPort } from '../pbx/asterisk/asterisk-port.js';
-import { ringToneMismatch } from '../pbx/asterisk/pbx-queries.js';
-import { DEFAULT_OFFICE_ID } from '../core/office.js';
-import { describeAttempts } from '../core/call/call-rules.js';
-import { UnreachedCalls } from '../calls/unreached-calls.js';
-import type { Schedule } from '../core/schedule/schedule-model.js';
-import { startCalendarWarnings } from '../schedule/calendar-warnings.js';
-import { endpointRoles } from '../schedule/endpoint-roles.js';
-import { loadScheduleFile } from '../schedule/schedule-file.js';
+import { officesOf } from '../platform/config/offices.js';
 import { openDatabase } from '../platform/db/database.js';
-import { DatabaseOpener, type DatabaseStatus } from '../platform/db/database-opener.js';
+import { DatabaseOpener } from '../platform/db/database-opener.js';
 import { deferred } from '../platform/db/deferred-store.js';
 import { EventBus } from '../platform/events/event-bus.js';
+import { serverOptions } from '../platform/http/server-options.js';
 import { SpillStore } from '../platform/outbox/spill-store.js';
 import { requeueSpilledWrites, spillUnwritten, type RequeuedSpills } from '../platform/outbox/spilled-writes.js';
 import { WriteQueue } from '../platform/outbox/write-queue.js';
-
-/** How long after a hang-up of a call it does not follow the service asks the PBX which calls are live. */
-const UNFOLLOWED_SWEEP_DELAY_MS = 250;
+import { startCalendarWarnings } from '../schedule/calendar-warnings.js';
+import { healthReport } from './health-report.js';
+import { app } from './http-app.js';
+import { createOfficeRuntime, type OfficeRuntime } from './office-runtime.js';
 
 export type ServiceFacts = CallFacts & DisciplineFacts;
 
@@ -50,12 +42,14 @@ export interface RunningService {
   http: FastifyInstance;
   /** Where the API listens, e.g. http://127.0.0.1:8080 */
   url: string;
-  /** The PBX: its connection, its call events, its commands (live calls, placing a call). */
+  /** One runtime per office, in config order. */
+  offices: readonly OfficeRuntime[];
+  /** The first office's PBX port and call tracker (a single-office config's only ones). */
   pbx: PbxPort;
+  tracker: CallTracker;
   writes: WriteQueue;
   /** Facts of the writes that landed, published once their row is committed. */
   facts: Pick<EventBus<ServiceFacts>, 'subscribe'>;
-  tracker: CallTracker;
   /** State of the database; `opened` resolves once it is open. */
   database: Pick<DatabaseOpener<unknown>, 'status' | 'opened'>;
   /** Spill files of earlier shutdowns re-queued at start; `landed` once stored and deleted. */
@@ -68,7 +62,7 @@ export interface RunningService {
 
 export interface ServiceOptions {
   logger: Logger;
-  /** This host's clock; ring deadlines follow the PBX's clock as AMI timestamps show it. */
+  /** This host's clock; ring deadlines follow each PBX's clock as its event timestamps show it. */
   clock?: Clock;
 }
 
@@ -89,197 +83,78 @@ export async function startService(config: Config, { logger, clock: localClock =
   const sink = callSink(callWrites, registerDisciplineWrites(writes, discipline));
   const spillLog = logger.child({ component: 'spill' });
   const spill = new SpillStore(config.database.spillDir, spillLog, writes);
+  let spilledLanded!: () => void;
+  const spilledReady = new Promise<void>((resolve) => (spilledLanded = resolve));
 
-  const amiLog = logger.child({ component: 'ami' });
-  // Endpoint roles come from the schedule file, loaded below (the port asks only once started).
-  const pbx: PbxPort = new AsteriskPort({
-    host: config.ami.host,
-    port: config.ami.port,
-    username: config.ami.username,
-    secret: config.ami.secret,
-    actionTimeoutMs: config.ami.actionTimeoutMs,
-    reconnect: { initialDelayMs: config.ami.reconnectInitialMs, maxDelayMs: config.ami.reconnectMaxMs },
-    timeTimeoutMs: config.rings.deadlineCheckTimeoutMs,
-    roleOf: (endpoint) => roles.roleOf(endpoint),
-    localClock,
-    logger: amiLog,
-  });
-  const clock = pbx.clock;
-  const callsLog = logger.child({ component: 'calls' });
-  const unreached = new UnreachedCalls();
-  const tracker = new CallTracker({
-    rules: { officeId: DEFAULT_OFFICE_ID, rules: { threshold: config.rings.threshold, cadence: { onMs: config.rings.onMs, offMs: config.rings.offMs } } },
-    sink,
-    clock,
-    pbx,
-    logger: callsLog,
-    decisionGraceMs: config.rings.decisionGraceMs,
-    onLost: (callId) => pbx.forget(callId),
-    onUnreached: (call, attempts) => unreached.add(call, describeAttempts(attempts)),
-  });
-  const scheduleLog = logger.child({ component: 'schedule' });
-  const schedule = await loadSchedule(config, scheduleLog);
-  const roles = endpointRoles(config.endpoints, schedule);
-  for (const conflict of roles.conflicts) scheduleLog.warn(conflict, 'endpoint role differs between the config (endpoints) and the schedule file; the schedule wins');
-  // A call up before this service was listening is not followed; when one of its channels hangs
-  // up, the PBX is asked again which calls are live, so its stored row is closed once it is gone.
-  pbx.on('unfollowedHangup', () => sweepSoon());
-  pbx.on('call', (event) => tracker.handle(event));
-  let stopping: Promise<void> | undefined;
-  // Calls an earlier run left unfinished (src/calls/unfinished-calls.ts) are closed after each
-  // listing of the PBX's live calls, one sweep at a time. When AMI connects before the database is open, or
-  // before the writes spilled by the last run are stored (a call with a save still queued is
-  // never closed, so those calls would be skipped), the sweep waits for both; the live set it was
-  // given stays valid meanwhile, since a call gone from the PBX does not come back.
-  let sweeps = Promise.resolve();
-  const closeUnfinished = async (live: ReadonlySet<string>): Promise<void> => {
-    await Promise.all([database.opened, spilled.landed]);
-    if (stopping) return;
-    try {
-      const closed = await closeUnfinishedCalls({
-        officeId: DEFAULT_OFFICE_ID,
-        store: calls,
+  const offices: OfficeRuntime[] = [];
+  for (const office of officesOf(config)) {
+    offices.push(
+      await createOfficeRuntime({
+        office,
+        rings: config.rings,
+        connect: (roleOf) =>
+          new AsteriskPort({
+            host: office.ami.host,
+            port: office.ami.port,
+            username: office.ami.username,
+            secret: office.ami.secret,
+            actionTimeoutMs: office.ami.actionTimeoutMs,
+            reconnect: { initialDelayMs: office.ami.reconnectInitialMs, maxDelayMs: office.ami.reconnectMaxMs },
+            timeTimeoutMs: config.rings.deadlineCheckTimeoutMs,
+            roleOf,
+            localClock,
+            logger: logger.child({ office: office.id, component: 'ami' }),
+          }),
+        calls,
         sink,
-        live,
-        ownCallIds: () => [...tracker.callIds(), ...callWrites.pendingCallIds(DEFAULT_OFFICE_ID)],
-        watch: () => tracker.watch(),
-        now: () => clock.now(),
-        stopping: () => stopping !== undefined,
-      });
-      if (closed.length > 0) callsLog.info({ closed: closed.length, calls: closed.map((c) => c.pbxCallId) }, 'closed calls an earlier run left unfinished (end not observed)');
-    } catch (err) {
-      callsLog.warn({ err }, 'could not close calls an earlier run left unfinished; the next AMI connection tries again');
-    }
-  };
-  const reconcileAndSweep = () =>
-    reconcile(pbx, tracker, amiLog).then((live) => {
-      if (live) sweeps = sweeps.then(() => closeUnfinished(live));
-    });
-  let cadenceWarning: string | undefined;
-  const checkCadence = async () => {
-    try {
-      cadenceWarning = ringToneMismatch(config.rings.toneZone, config.rings, await pbx.ringTone(config.rings.toneZone));
-    } catch (err) {
-      amiLog.warn({ err }, 'could not read the ringing tone from the PBX (indication show)');
-      return;
-    }
-    if (cadenceWarning) amiLog.warn({ toneZone: config.rings.toneZone }, cadenceWarning);
-  };
-  pbx.on('connected', () => {
-    void reconcileAndSweep();
-    void checkCadence();
-  });
-  // Nothing can be known of the live calls while the PBX cannot be heard: they end where it was last heard.
-  pbx.on('disconnected', (reason) => {
-    const lost = tracker.pbxLost(`AMI connection to the PBX lost (${reason.message})`);
-    if (lost.length > 0) callsLog.warn({ calls: lost, lastHeard: pbx.lastHeard()?.toISOString() }, 'AMI connection lost with calls live: they end as interrupted, no ring counted past the last PBX event');
-  });
-  let sweepTimer: NodeJS.Timeout | undefined;
-  const sweepSoon = () => {
-    if (sweepTimer || stopping) return;
-    // A call's channels hang up together: one listing for all of them.
-    sweepTimer = setTimeout(() => {
-      sweepTimer = undefined;
-      if (pbx.state === 'connected') void reconcileAndSweep();
-    }, UNFOLLOWED_SWEEP_DELAY_MS);
-    sweepTimer.unref();
-  };
+        pendingCallIds: (officeId) => callWrites.pendingCallIds(officeId),
+        storedCallsReady: Promise.all([database.opened, spilledReady]),
+        logger,
+      }),
+    );
+  }
 
   // From November on: next year's holiday calendar not imported yet (/healthz warnings, and the log).
-  const calendarWarnings = await startCalendarWarnings(config, localClock, scheduleLog, schedule?.timezone);
-  let warnings: string[] = [];
+  const calendarWarnings = await startCalendarWarnings(config, localClock, logger.child({ component: 'schedule' }), offices[0]?.schedule?.timezone);
   const httpLog: FastifyBaseLogger = logger.child({ component: 'http' });
   const http = Fastify({ ...serverOptions, loggerInstance: httpLog });
+  let calendar: string[] = [];
   http.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/healthz')) {
-      warnings = [...(await calendarWarnings.current()), ...(cadenceWarning ? [cadenceWarning] : []), ...unreached.warnings(clock.now())];
-    }
+    if (request.url.startsWith('/healthz')) calendar = await calendarWarnings.current();
   });
   let url: string;
   try {
-    await http.register(app, { calls: new CallService(calls), discipline: new DisciplineService(discipline), health: () => healthReport(pbx, writes, tracker, database.status(), unreached, warnings) });
+    await http.register(app, {
+      calls: new CallService(calls),
+      discipline: new DisciplineService(discipline),
+      health: () => healthReport({ offices: offices.map((o) => o.health()), database: database.status(), writes: writes.stats(), warnings: calendar }),
+    });
     url = await http.listen({ host: config.http.host, port: config.http.port });
   } catch (err) {
     calendarWarnings.stop();
     await http.close();
     throw err;
   }
-  logger.info({ url }, 'HTTP API listening');
+  logger.info({ url, offices: offices.map((o) => o.id) }, 'HTTP API listening');
 
   void database.opened.then(() => writes.retryNow());
   database.start();
-  // Before AMI starts: live snapshots of the same calls, being newer, must win over these.
+  // Before the PBXs are heard: live snapshots of the same calls, being newer, must win over these.
   const spilled = await requeueSpilledWrites(spill, writes, spillLog);
-  pbx.start();
+  void spilled.landed.then(spilledLanded);
+  for (const office of offices) office.start();
 
+  let stopping: Promise<void> | undefined;
   const stop = ({ drainTimeoutMs = 10_000 }: { drainTimeoutMs?: number } = {}) =>
     (stopping ??= (async () => {
-      clearTimeout(sweepTimer);
       calendarWarnings.stop();
       await http.close();
-      await pbx.stop();
-      tracker.close();
+      await Promise.all(offices.map((o) => o.stop()));
       const closed = await writes.close({ drainTimeoutMs });
       if (!closed.drained) await spillUnwritten(spill, closed.unwritten, spillLog);
       await database.close();
     })());
 
-  return { http, url, pbx, writes, facts, tracker, database, spilled, failed: database.failed, stop };
-}
-
-/** The schedule file names the endpoints the dialplan rings; the service runs without it (the PBX routes, not us). */
-async function loadSchedule(config: Config, log: Logger): Promise<Schedule | undefined> {
-  try {
-    return await loadScheduleFile(config.schedule.file);
-  } catch (err) {
-    log.warn({ err, file: config.schedule.file }, 'cannot read the schedule file: endpoint roles come from the config alone, holiday warnings use Asia/Shanghai');
-    return undefined;
-  }
-}
-
-/**
- * The calls the PBX has live, for the sweep of calls an earlier run left unfinished; undefined
- * when it could not be asked. (Calls this process followed ended when the connection was lost.)
- */
-async function reconcile(pbx: PbxPort, tracker: CallTracker, log: Logger): Promise<Set<string> | undefined> {
-  // A call whose events arrive while the listing is on its way is live, listed or not
-  // (it may have started after Asterisk took the list).
-  const seenMeanwhile = tracker.watch();
-  try {
-    const live = await pbx.liveCalls();
-    for (const callId of seenMeanwhile()) live.add(callId);
-    return live;
-  } catch (err) {
-    seenMeanwhile();
-    log.warn({ err }, 'could not reconcile live calls after connecting');
-    return undefined;
-  }
-}
-
-function healthReport(pbx: PbxPort, writes: WriteQueue, tracker: CallTracker, database: DatabaseStatus, unreached: UnreachedCalls, warnings: string[]): HealthReport {
-  const w = writes.stats();
-  const a = pbx.stats();
-  const ok = a.state === 'connected' && database.state === 'open' && !w.failing;
-  return {
-    status: ok ? 'ok' : 'degraded',
-    ami: {
-      state: a.state,
-      connectedSince: a.connectedSince?.toISOString() ?? null,
-      lastError: a.lastError ?? null,
-      eventsReceived: a.eventsReceived,
-      reconnects: a.reconnects,
-      protocolErrors: a.protocolErrors,
-    },
-    database: {
-      kind: database.kind,
-      state: database.state,
-      openAttempts: database.attempts,
-      openError: database.lastError,
-      pendingWrites: w.pending,
-      failing: w.failing,
-      lastError: w.lastError ?? null,
-    },
-    calls: { active: tracker.activeCalls, reachedNobody: { count: unreached.count, last: unreached.last } },
-    warnings,
-  };
+  const first = offices[0]!;
+  return { http, url, offices, pbx: first.pbx, tracker: first.tracker, writes, facts, database, spilled, failed: database.failed, stop };
 }

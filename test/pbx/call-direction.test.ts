@@ -12,21 +12,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveAmiFixture } from '../support/pbx/ami-fixtures.js';
 import { ensurePbxUp, openAmiTap, type AmiTap } from '../support/pbx/sandbox.js';
-import { RING_MS, startServiceUnderTest, uniqueCaller, type CallJson, type ServiceUnderTest } from '../support/pbx/service-under-test.js';
+import { RING_MS, startTestService, uniqueCaller, type CallJson, type TestService } from '../support/service-harness.js';
 import { placeCall, startDesk, unregisterPhone } from '../support/pbx/sipp.js';
 
 const ended = (c: CallJson) => c.endedAt !== null;
 const whats = (c: CallJson) => c.timeline.map((e) => e.what);
 const timeOf = (c: CallJson, what: string) => Date.parse(c.timeline.find((e) => e.what === what)?.at ?? 'none');
 
-let sut: ServiceUnderTest;
+let sut: TestService;
 let tap: AmiTap;
 
 beforeAll(async () => {
   await ensurePbxUp();
   // Only the phones a test starts are registered.
   for (const phone of ['desk', 'leader', 'bureau']) await unregisterPhone(phone);
-  sut = await startServiceUnderTest('postgres');
+  sut = await startTestService({ kind: 'postgres', pbx: 'sandbox' });
   tap = await openAmiTap();
 });
 afterAll(async () => {

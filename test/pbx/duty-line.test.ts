@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePbxUp, restartAsterisk, SANDBOX_OFFICE_HOURS, setPbxClock } from '../support/pbx/sandbox.js';
-import { evidenceComplete, RING_MS, startServiceUnderTest, uniqueCaller, type CallJson, type DatabaseKind, type ServiceUnderTest } from '../support/pbx/service-under-test.js';
+import { evidenceComplete, RING_MS, startTestService, uniqueCaller, type CallJson, type DatabaseKind, type TestService } from '../support/service-harness.js';
 import { placeCall, startDesk, unregisterDesk } from '../support/pbx/sipp.js';
 
 const ended = (c: CallJson) => c.endedAt !== null;
@@ -22,11 +22,11 @@ afterAll(async () => {
 });
 
 describe.each<DatabaseKind>(['postgres', 'pglite'])('duty line on the real PBX (%s)', (kind) => {
-  let sut: ServiceUnderTest;
+  let sut: TestService;
   const placed: string[] = [];
 
   beforeAll(async () => {
-    sut = await startServiceUnderTest(kind);
+    sut = await startTestService({ kind: kind, pbx: 'sandbox' });
   });
   afterAll(async () => {
     await sut?.stop();
@@ -59,7 +59,7 @@ describe.each<DatabaseKind>(['postgres', 'pglite'])('duty line on the real PBX (
     const ringing = await sut.waitForCall(from, (c) => c.deskRingingAt !== null);
     const record = await sut.waitForRecord(ringing.pbxCallId);
     // The desk leg's end is logged as "PBX stopped ringing desk …": not there yet when the absence is.
-    const atRecord = await sut.get<CallJson>(`/calls/${ringing.id}`);
+    const atRecord = await sut.json<CallJson>(`/calls/${ringing.id}`);
     const result = await calling;
     await desk.stop();
 
@@ -148,7 +148,7 @@ describe.each<DatabaseKind>(['postgres', 'pglite'])('duty line on the real PBX (
 
   it('every call placed appears exactly once in GET /calls', async () => {
     await sut.service.writes.onIdle();
-    const { items } = await sut.get<{ items: CallJson[] }>('/calls?limit=1000');
+    const { items } = await sut.json<{ items: CallJson[] }>('/calls?limit=1000');
     for (const from of placed) expect(items.filter((c) => c.callerNumber === from), from).toHaveLength(1);
     expect(items).toHaveLength(placed.length);
   });

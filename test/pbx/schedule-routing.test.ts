@@ -23,7 +23,7 @@ import { registerScheduleCommands } from '../../src/cli/schedule-commands.js';
 import { readConfFiles, writeConfFiles, type DialplanFile } from '../../src/dialplan/dialplan-files.js';
 import { loadScheduleFile } from '../../src/schedule/schedule-file.js';
 import { asteriskRx, ensurePbxUp, openAmiTap, pbxSettings, repoRoot, setPbxClock, type AmiTap } from '../support/pbx/sandbox.js';
-import { evidenceComplete, startServiceUnderTest, TEST_RINGS, uniqueCaller, type CallJson, type ServiceUnderTest } from '../support/pbx/service-under-test.js';
+import { evidenceComplete, startTestService, TEST_RINGS, uniqueCaller, type CallJson, type TestService } from '../support/service-harness.js';
 import { placeCall, startDesk, unregisterPhone, type DeskHandle } from '../support/pbx/sipp.js';
 
 const settings = pbxSettings();
@@ -185,13 +185,13 @@ describe('the schedule routes calls inside Asterisk, with duty-hotline stopped (
 });
 
 describe('with the service running: the absence is recorded and every call logged', () => {
-  let sut: ServiceUnderTest;
+  let sut: TestService;
   const ended = (c: CallJson) => c.endedAt !== null;
 
   beforeAll(async () => {
     await stopPhones();
     await setPbxClock(OFFICE_HOURS);
-    sut = await startServiceUnderTest('pglite'); // on the real clock: it follows the PBX's by itself
+    sut = await startTestService({ kind: 'pglite', pbx: 'sandbox' }); // on the real clock: it follows the PBX's by itself
   });
   afterAll(async () => {
     await stopPhones();

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asteriskRx, ensurePbxUp, killAsterisk, openAmiTap, pbxSettings, restartAsterisk, SANDBOX_OFFICE_HOURS, setPbxClock } from '../support/pbx/sandbox.js';
-import { RING_MS, startServiceUnderTest, TEST_RINGS, uniqueCaller, type CallJson, type ServiceUnderTest } from '../support/pbx/service-under-test.js';
+import { RING_MS, startTestService, TEST_RINGS, uniqueCaller, type CallJson, type TestService } from '../support/service-harness.js';
 import { placeCall, startDesk, unregisterPhone } from '../support/pbx/sipp.js';
 import { eventually } from '../support/poll.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
@@ -17,14 +17,14 @@ const AFTER_HOURS = new Date('2026-11-23T23:00:00+08:00');
 /** dialplan/sounds/duty-no-one-reachable.wav lasts 4.77 s. */
 const PROMPT_MS = 4_770;
 
-let sut: ServiceUnderTest;
+let sut: TestService;
 
 beforeAll(async () => {
   await ensurePbxUp();
   await setPbxClock(SANDBOX_OFFICE_HOURS);
   // The sandbox's office phones are not registered unless a test starts one.
   for (const phone of ['desk', 'leader', 'bureau']) await unregisterPhone(phone);
-  sut = await startServiceUnderTest('postgres');
+  sut = await startTestService({ kind: 'postgres', pbx: 'sandbox' });
 });
 afterAll(async () => {
   await sut?.stop();
@@ -51,7 +51,7 @@ describe('a PBX that fails while the desk rings', () => {
     expect(Date.parse(call.endedAt!) - ringingAt).toBeLessThan(3 * RING_MS);
     expect(call.timeline.at(-1)?.what).toMatch(/^PBX failure: AMI connection to the PBX lost \(.+\); nothing is known of the call after this moment/);
     expect(await sut.recordsFor(call.pbxCallId)).toEqual([]);
-    expect((await sut.get<{ items: CallJson[] }>(`/calls/${call.id}`))).toMatchObject({ outcome: 'interrupted' });
+    expect((await sut.json<{ items: CallJson[] }>(`/calls/${call.id}`))).toMatchObject({ outcome: 'interrupted' });
 
     await restartAsterisk();
     await desk.stop({ unregister: false }).catch(() => undefined);
@@ -65,7 +65,7 @@ describe('a PBX whose events stop while the desk rings', () => {
   it('AMI stalls (connection open, nothing arrives) during ring 2: the PBX does not answer the Ping at the deadline, the call ends interrupted, no absence; its events arriving later do not reopen it', async () => {
     const pbx = pbxSettings();
     const proxy = await startTcpProxy({ host: pbx.host, port: pbx.amiPort });
-    const stalled = await startServiceUnderTest('postgres', { 'ami.port': proxy.port, 'rings.deadlineCheckTimeoutMs': 1_000 });
+    const stalled = await startTestService({ kind: 'postgres', pbx: 'sandbox', config: { 'ami.port': proxy.port, 'rings.deadlineCheckTimeoutMs': 1_000 } });
     const desk = startDesk({ behaviour: 'never-answer' });
     try {
       await desk.registered;
@@ -86,7 +86,7 @@ describe('a PBX whose events stop while the desk rings', () => {
       proxy.thaw();
       await calling; // the PBX went on: the desk rang out, the chain reached nobody, the caller heard the message
       await stalled.service.writes.onIdle();
-      const after = await stalled.get<CallJson>(`/calls/${lost.id}`);
+      const after = await stalled.json<CallJson>(`/calls/${lost.id}`);
       expect(after).toEqual(lost);
       expect(await stalled.recordsFor(lost.pbxCallId)).toEqual([]);
     } finally {
@@ -156,7 +156,7 @@ describe("the PBX's ringing tone against the cadence the service counts", () => 
     await eventually('the cadence check done', async () => (await sut.health()).ami.state === 'connected');
     expect((await sut.health()).warnings.filter((w) => w.includes('cadence'))).toEqual([]);
 
-    const other = await startServiceUnderTest('pglite', { 'rings.onMs': 1000, 'rings.offMs': 4000 });
+    const other = await startTestService({ kind: 'pglite', pbx: 'sandbox', config: { 'rings.onMs': 1000, 'rings.offMs': 4000 } });
     try {
       const warning = await eventually('a cadence warning', async () => (await other.health()).warnings.find((w) => w.includes('cadence')));
       expect(warning).toBe(

@@ -14,12 +14,14 @@ type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date 
 export type CallJson = Json<CallRecord>;
 export type RecordJson = Json<DisciplineRecord>;
 
+const connected = { state: 'connected', connectedSince: '2026-11-23T00:00:00.000Z', lastError: null, eventsReceived: 0, reconnects: 0, protocolErrors: 0 };
 export const healthyReport: HealthReport = {
   status: 'ok',
-  ami: { state: 'connected', connectedSince: '2026-11-23T00:00:00.000Z', lastError: null, eventsReceived: 0, reconnects: 0, protocolErrors: 0 },
+  ami: connected,
   database: { kind: 'memory', state: 'open', openAttempts: 1, openError: null, pendingWrites: 0, failing: false, lastError: null },
   calls: { active: 0, reachedNobody: { count: 0, last: null } },
   warnings: [],
+  offices: [{ id: 'default', name: '', status: 'ok', ami: connected, calls: { active: 0, reachedNobody: { count: 0, last: null } }, warnings: [] }],
 };
 
 export interface ApiStores {

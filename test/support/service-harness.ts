@@ -1,88 +1,179 @@
 /**
- * The whole service (src/service.ts) in-process for database-side tests: AMI from a fake
- * PBX (fake-pbx.ts), the database given by URL (PostgreSQL) or data dir (PGlite), a spill
- * directory, fast retries and the short ring cadence the captures were recorded with.
+ * The whole service (src/app/service.ts) in-process, for the db and pbx layers alike: its
+ * database a fresh PostgreSQL database or PGlite directory (or one given, to share between two
+ * runs), its PBX the scripted AMI server playing real captures (fake-pbx.ts) or the sandbox
+ * Asterisk, one per office; fast retries and the short ring cadence the captures and the sandbox use.
  */
 import type { Logger } from 'pino';
+import type { HealthReport } from '../../src/app/health-routes.js';
+import { startService, type RunningService } from '../../src/app/service.js';
+import type { DatabaseKind } from '../../src/platform/db/database.js';
 import type { Clock } from '../../src/platform/clock.js';
 import { loadConfig } from '../../src/platform/config/load-config.js';
-import type { HealthReport } from '../../src/app/health-routes.js';
 import { createLogger } from '../../src/platform/logger.js';
-import { startService, type RunningService } from '../../src/app/service.js';
+import { createPgTestDatabase, createTempDir } from './db.js';
 import type { FakePbx } from './fake-pbx.js';
 import type { CallJson, RecordJson } from './http.js';
+import { pbxSettings } from './pbx/sandbox.js';
+import { eventually } from './poll.js';
 
-export interface TestServiceOptions {
-  pbx: FakePbx;
-  /** PostgreSQL URL (DATABASE_URL); without it, PGlite in `dataDir`. */
-  databaseUrl?: string;
-  dataDir?: string;
-  spillDir: string;
-  /** The host's clock (default: the system's). */
-  clock?: Clock;
-  /** schedule.calendarOverrides (default: the config's, ./data/calendar-overrides.json). */
-  calendarOverrides?: string;
-  /** Log lines go here (default: silent unless DUTY_TEST_LOG names a level). */
-  logger?: Logger;
+/** Test cadence (the captures were recorded with it, the sandbox runs it): a ring a second (200 ms on, 800 ms off); three rings = 3 s. */
+export const TEST_RINGS = { threshold: 3, onMs: 200, offMs: 800 } as const;
+export const RING_MS = TEST_RINGS.onMs + TEST_RINGS.offMs;
+
+export type { CallJson, RecordJson };
+export type { DatabaseKind };
+export interface ErrorJson {
+  error: string;
+  message: string;
 }
-
 export interface Reply<T> {
   status: number;
   body: T;
 }
 
-export type { CallJson, RecordJson };
-export interface ErrorJson {
-  error: string;
-  message: string;
+/** The scripted AMI server, or the sandbox Asterisk (scripts/pbx.sh). */
+export type TestPbx = FakePbx | 'sandbox';
+
+export interface TestServiceOptions {
+  /** A fresh database of this kind, dropped by stop(); or give databaseUrl / dataDir instead (kept). */
+  kind?: DatabaseKind;
+  databaseUrl?: string;
+  dataDir?: string;
+  /** The single office's PBX; or `offices`, each with its own. */
+  pbx?: TestPbx;
+  offices?: { id: string; name?: string; pbx: TestPbx }[];
+  /** Default: a fresh directory, removed by stop(). */
+  spillDir?: string;
+  /** The host's clock (default: the system's). */
+  clock?: Clock;
+  /** schedule.calendarOverrides (default: the config's, ./data/calendar-overrides.json). */
+  calendarOverrides?: string;
+  /** Config settings by dotted path, applied last. */
+  config?: Record<string, unknown>;
+  /** Log lines go here (default: silent unless DUTY_TEST_LOG names a level). */
+  logger?: Logger;
 }
 
 export interface TestService {
   service: RunningService;
+  /** GET through the API: status and body, whatever the status. */
   get<T>(path: string): Promise<Reply<T>>;
-  health(): Promise<Reply<HealthReport>>;
+  /** GET through the API; a status of 400 or more throws naming it. */
+  json<T>(path: string): Promise<T>;
+  /** /healthz's body (200 or 503). */
+  health(): Promise<HealthReport>;
   /** Entries of GET /calls?limit=1000 for this PBX call (the API must answer 200). */
   callsFor(pbxCallId: string): Promise<CallJson[]>;
+  /** Records about this call (GET /discipline-records?limit=1000). */
   recordsFor(pbxCallId: string): Promise<RecordJson[]>;
+  /** Poll the API until a call from `callerNumber` satisfies `done` (the PBX sets the pace). */
+  waitForCall(callerNumber: string, done: (call: CallJson) => boolean, timeoutMs?: number): Promise<CallJson>;
+  /** Poll the API until a call satisfies `found` (by callerName, pbxCallId…). */
+  waitForCallWhere(what: string, found: (call: CallJson) => boolean, timeoutMs?: number): Promise<CallJson>;
+  /** Poll until the call's discipline record exists and satisfies `done`. */
+  waitForRecord(pbxCallId: string, done?: (record: RecordJson) => boolean, timeoutMs?: number): Promise<RecordJson>;
+  /** Stops the service (writes drained up to drainTimeoutMs, default 10 s) and removes what the harness made. */
+  stop(options?: { drainTimeoutMs?: number }): Promise<void>;
 }
 
+/** The record's evidence runs to the end of the call (completed when the call ended). */
+export const evidenceComplete = (r: RecordJson) => r.evidence.at(-1)?.what.startsWith('call ended') === true;
+
 export async function startTestService(options: TestServiceOptions): Promise<TestService> {
-  const config = loadConfig({
-    env: { ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}), DUTY_SPILL_DIR: options.spillDir },
-    overrides: {
-      ...(options.dataDir ? { 'database.dataDir': options.dataDir } : {}),
-      ...(options.calendarOverrides ? { 'schedule.calendarOverrides': options.calendarOverrides } : {}),
-      'database.openRetryInitialMs': 50,
-      'database.openRetryMaxMs': 250,
-      'ami.port': options.pbx.ami.port,
-      'ami.reconnectInitialMs': 50,
-      'ami.reconnectMaxMs': 500,
-      'http.port': 0,
-      // The captures were made with a 1 s ring (200 ms on, 800 ms off).
-      'rings.threshold': 3,
-      'rings.onMs': 200,
-      'rings.offMs': 800,
-      'rings.decisionGraceMs': 200,
-    },
-  });
-  const service = await startService(config, {
-    logger: options.logger ?? createLogger(process.env.DUTY_TEST_LOG ?? 'silent'),
-    ...(options.clock ? { clock: options.clock } : {}),
-  });
+  const cleanups: (() => Promise<void>)[] = [];
+  const settings: Record<string, unknown> = {
+    'database.openRetryInitialMs': 50,
+    'database.openRetryMaxMs': 250,
+    'http.port': 0,
+    'rings.threshold': TEST_RINGS.threshold,
+    'rings.onMs': TEST_RINGS.onMs,
+    'rings.offMs': TEST_RINGS.offMs,
+    'rings.decisionGraceMs': 200,
+  };
+  try {
+    if (options.databaseUrl) settings['database.url'] = options.databaseUrl;
+    else if (options.dataDir) settings['database.dataDir'] = options.dataDir;
+    else if ((options.kind ?? 'postgres') === 'postgres') {
+      const db = await createPgTestDatabase();
+      cleanups.push(() => db.drop());
+      settings['database.url'] = db.url;
+    } else {
+      const dir = await createTempDir();
+      cleanups.push(() => dir.rm());
+      settings['database.dataDir'] = dir.path;
+    }
+    if (options.spillDir) settings['database.spillDir'] = options.spillDir;
+    else {
+      const dir = await createTempDir('dh-spill-');
+      cleanups.push(() => dir.rm());
+      settings['database.spillDir'] = dir.path;
+    }
+    if (options.calendarOverrides) settings['schedule.calendarOverrides'] = options.calendarOverrides;
+    if (options.offices) settings.offices = options.offices.map((o) => ({ id: o.id, name: o.name ?? '', ami: amiOf(o.pbx) }));
+    else if (options.pbx) settings.ami = amiOf(options.pbx);
+    else throw new Error('startTestService: give pbx or offices');
+    Object.assign(settings, options.config);
+    // DATABASE_URL from the environment would override the database chosen here.
+    const config = loadConfig({ env: {}, overrides: settings });
+    const service = await startService(config, {
+      logger: options.logger ?? createLogger(process.env.DUTY_TEST_LOG ?? 'silent'),
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    const sandbox = options.offices ? options.offices.some((o) => o.pbx === 'sandbox') : options.pbx === 'sandbox';
+    // Against the real PBX a call placed at once must be heard and stored.
+    if (sandbox) await Promise.all([...service.offices.map((o) => o.pbx.waitUntilConnected(10_000)), service.database.opened]);
+    return harness(service, async (drainTimeoutMs) => {
+      await service.stop({ drainTimeoutMs });
+      for (const cleanup of cleanups.reverse()) await cleanup();
+    });
+  } catch (err) {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    throw err;
+  }
+}
+
+function amiOf(pbx: TestPbx): Record<string, unknown> {
+  const reconnect = { reconnectInitialMs: 50, reconnectMaxMs: 500 };
+  if (pbx !== 'sandbox') return { port: pbx.ami.port, ...reconnect };
+  const s = pbxSettings();
+  return { host: s.host, port: s.amiPort, username: s.amiUser, secret: s.amiSecret, ...reconnect };
+}
+
+function harness(service: RunningService, stop: (drainTimeoutMs: number) => Promise<void>): TestService {
   const get = async <T>(path: string): Promise<Reply<T>> => {
     const res = await service.http.inject({ method: 'GET', url: path });
     return { status: res.statusCode, body: res.json<T>() };
   };
-  const list = async <T>(path: string): Promise<T[]> => {
-    const res = await get<{ items: T[] }>(path);
-    if (res.status !== 200) throw new Error(`GET ${path} → ${res.status}: ${JSON.stringify(res.body)}`);
-    return res.body.items;
+  const json = async <T>(path: string): Promise<T> => {
+    const res = await get<T>(path);
+    if (res.status >= 400) throw new Error(`GET ${path} → ${res.status}: ${JSON.stringify(res.body)}`);
+    return res.body;
   };
+  const calls = async () => (await json<{ items: CallJson[] }>('/calls?limit=1000')).items;
+  const recordsFor = async (pbxCallId: string) =>
+    (await json<{ items: RecordJson[] }>('/discipline-records?limit=1000')).items.filter((r) => r.subject.kind === 'call' && r.subject.id === pbxCallId);
+  const waitForCallWhere = (what: string, found: (call: CallJson) => boolean, timeoutMs = 30_000) =>
+    eventually(what, async () => (await calls()).find(found), timeoutMs);
+  let stopped: Promise<void> | undefined;
   return {
     service,
     get,
-    health: () => get<HealthReport>('/healthz'),
-    callsFor: async (pbxCallId) => (await list<CallJson>('/calls?limit=1000')).filter((c) => c.pbxCallId === pbxCallId),
-    recordsFor: async (pbxCallId) => (await list<RecordJson>('/discipline-records?limit=1000')).filter((r) => r.subject.kind === 'call' && r.subject.id === pbxCallId),
+    json,
+    health: async () => (await get<HealthReport>('/healthz')).body,
+    callsFor: async (pbxCallId) => (await calls()).filter((c) => c.pbxCallId === pbxCallId),
+    recordsFor,
+    waitForCall: (callerNumber, done, timeoutMs) => waitForCallWhere(`a call from ${callerNumber}`, (c) => c.callerNumber === callerNumber && done(c), timeoutMs),
+    waitForCallWhere,
+    waitForRecord: (pbxCallId, done = () => true, timeoutMs = 30_000) =>
+      eventually(`a discipline record for ${pbxCallId}`, async () => (await recordsFor(pbxCallId)).find(done), timeoutMs),
+    stop: ({ drainTimeoutMs = 10_000 } = {}) => (stopped ??= stop(drainTimeoutMs)),
   };
+}
+
+let counter = 0;
+/** A caller number no other test uses, so each call is found by its caller. */
+export function uniqueCaller(): string {
+  counter += 1;
+  return `139${String(Date.now() % 1e6).padStart(6, '0')}${String(counter).padStart(2, '0')}`;
 }

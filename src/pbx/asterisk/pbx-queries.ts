@@ -40,14 +40,6 @@ export async function readRingTone(ami: AmiClient, zone: string): Promise<ToneCa
   return parseRingTone(response.frame.getAll('Output'), zone);
 }
 
-/** A warning naming both values when the PBX's ringing tone differs from the cadence rings are counted at; undefined when they agree. */
-export function ringToneMismatch(zone: string, counted: ToneCadence, tone: ToneCadence | undefined): string | undefined {
-  const ours = `${counted.onMs} ms on / ${counted.offMs} ms off`;
-  if (!tone) return `the PBX has no ringing tone for tone zone "${zone}" (indications.conf): cannot check it against the ring cadence counted (${ours})`;
-  if (tone.onMs === counted.onMs && tone.offMs === counted.offMs) return undefined;
-  return `ring cadence mismatch: the PBX's ringing tone for "${zone}" is ${tone.onMs} ms on / ${tone.offMs} ms off, the service counts rings at ${ours} (rings.onMs/offMs): every ring count is wrong until they agree`;
-}
-
 export function parseRingTone(lines: readonly string[], zone: string): ToneCadence | undefined {
   for (const line of lines) {
     const [country, name, playlist] = line.trim().split(/\s+/);

@@ -57,10 +57,10 @@ describe('the service in November without next year’s holiday calendar', () =>
     defer(() => sut.service.stop({ drainTimeoutMs: 500 }));
 
     expect(lines.filter((l) => l.msg === 'holiday calendar').map((l) => l.warning)).toEqual([expect.stringMatching(WARNING_2027)]);
-    expect((await sut.health()).body.warnings).toEqual([expect.stringMatching(WARNING_2027)]);
+    expect((await sut.health()).warnings).toEqual([expect.stringMatching(WARNING_2027)]);
 
     const notice = path.resolve(import.meta.dirname, '../../fixtures/schedule/calendar-2027.fictitious.yaml');
     await fileCalendarOverrideStore(overrides).save(parseCalendarImport(await readFile(notice, 'utf8'), 'calendar-2027.yaml'));
-    expect((await sut.health()).body.warnings).toEqual([]);
+    expect((await sut.health()).warnings).toEqual([]);
   });
 });

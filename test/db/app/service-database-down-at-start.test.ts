@@ -8,6 +8,7 @@ import { recordedCall } from '../../support/fake-pbx.js';
 import { usePgBehindProxy } from '../../support/pg-behind-proxy.js';
 import { eventually } from '../../support/poll.js';
 import { startTestService, type ErrorJson } from '../../support/service-harness.js';
+import type { HealthReport } from '../../../src/app/health-routes.js';
 
 describe('service started while PostgreSQL is unreachable', () => {
   const env = usePgBehindProxy();
@@ -27,7 +28,7 @@ describe('service started while PostgreSQL is unreachable', () => {
     });
 
     const health = await eventually('a failed open attempt in /healthz', async () => {
-      const h = await sut.health();
+      const h = await sut.get<HealthReport>('/healthz');
       return h.body.database.openError !== null && h;
     });
     expect(health.status).toBe(503);
@@ -53,7 +54,7 @@ describe('service started while PostgreSQL is unreachable', () => {
     expect(await sut.recordsFor(call.pbxCallId)).toHaveLength(1);
 
     const healthy = await eventually('/healthz 200', async () => {
-      const h = await sut.health();
+      const h = await sut.get<HealthReport>('/healthz');
       return h.status === 200 && h;
     });
     expect(healthy.body).toMatchObject({ status: 'ok', ami: { state: 'connected' }, database: { state: 'open', openError: null, pendingWrites: 0, failing: false } });

@@ -94,7 +94,7 @@ describe('service started with a corrupt spill file (PGlite)', () => {
 
     expect(await spillFiles(spillDir.path)).toEqual(['unwritten-20261121T080000.000Z.json.corrupt']);
     expect(await sut.callsFor('spilled-1')).toHaveLength(1);
-    expect((await sut.health()).body.database.state).toBe('open');
+    expect((await sut.health()).database.state).toBe('open');
   });
 });
 

@@ -148,3 +148,17 @@ describe('Prisma appears only in stores and src/platform/db', () => {
     );
   });
 });
+
+describe('src/platform knows no feature', () => {
+  it.each([
+    ['src/platform/outbox/x.ts', "import type { CallStore } from '../../calls/call-store.js'; export type S = CallStore;"],
+    ['src/platform/db/x.ts', "import type { DisciplineStore } from '../../discipline/discipline-store.js'; export type S = DisciplineStore;"],
+    ['src/platform/http/x.ts', "import { app } from '../../app/http-app.js'; export const a = app;"],
+  ])('from %s: %s is reported', async (filePath, code) => {
+    await expectForbidden(filePath, code, 'import-x/no-restricted-paths', /src\/platform is plumbing every feature shares/);
+  });
+
+  it('platform may import core and itself', async () => {
+    await expectAllowed('src/platform/outbox/x.ts', "import type { OfficeId } from '../../core/office.js'; import { EventBus } from '../events/event-bus.js'; export type O = OfficeId; export const b = EventBus;");
+  });
+});

@@ -12,6 +12,7 @@ import { openDatabase, type Database } from '../../../../src/platform/db/databas
 import { defaultMigrationsDir } from '../../../../src/platform/db/migrate.js';
 import { createPgTestDatabase, createTempDir, DB_KINDS, testLogger } from '../../../support/db.js';
 import { buildApi, type CallJson, type RecordJson } from '../../../support/http.js';
+import { disciplineInput, snapshot } from '../../../support/store-contract.js';
 
 /** The migrations of the version before offices (landed 2026-12-01). */
 const BEFORE_OFFICES = ['20261123090941_init', '20261201200000_reached_nobody'];
@@ -146,35 +147,9 @@ describe.each(DB_KINDS)('upgrading a populated database of the version before of
   it('the upgraded keys: the same PBX call id in another office is another call; a record stays once per subject', async () => {
     const calls = new PrismaCallStore(db.prisma);
     const discipline = new PrismaDisciplineStore(db.prisma);
-    const other = await calls.save({
-      officeId: 'branch',
-      pbxCallId: '1795425976.2',
-      direction: 'inbound',
-      callerNumber: null,
-      callerName: null,
-      dialed: null,
-      offeredAt: new Date('2026-11-24T01:00:00.000Z'),
-      deskEndpoint: null,
-      deskRingingAt: null,
-      answeredAt: null,
-      answeredBy: null,
-      ringCount: null,
-      endedAt: null,
-      outcome: 'in-progress',
-      reachedNobody: false,
-      timeline: [],
-    });
+    const other = await calls.save(snapshot('1795425976.2', { officeId: 'branch', offeredAt: new Date('2026-11-24T01:00:00.000Z') }));
     expect(other.id).not.toBe('11111111-1111-4111-8111-111111111111');
-    const again = await discipline.recordOnce({
-      officeId: 'default',
-      subject: { kind: 'call', id: '1795425976.2' },
-      type: 'absence',
-      officer: null,
-      deskEndpoint: 'desk',
-      occurredAt: new Date('2026-11-23T02:00:15.100Z'),
-      reason: 'desk rang 3 rings without answer',
-      evidence: [],
-    });
+    const again = await discipline.recordOnce(disciplineInput('1795425976.2'));
     expect(again).toMatchObject({ created: false, record: { id: '44444444-4444-4444-8444-444444444444' } });
     const res = await api.inject({ method: 'GET', url: '/calls?office=default' });
     expect(res.json<{ items: CallJson[] }>().items).toHaveLength(3);

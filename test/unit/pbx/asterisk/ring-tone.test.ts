@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseRingTone, ringToneMismatch } from '../../../../src/pbx/asterisk/pbx-queries.js';
+import { ringToneMismatch } from '../../../../src/calls/ring-tone-check.js';
+import { parseRingTone } from '../../../../src/pbx/asterisk/pbx-queries.js';
 
 // `indication show cn` as the sandbox's Asterisk 22 prints it (one AMI Output header per line).
 const cn = [
