@@ -1,5 +1,5 @@
 /**
- * Soak benchmark (a script, not a test): the REAL service (startService, src/service.ts) against a
+ * Soak benchmark (a script, not a test): the REAL service (startService, src/app/service.ts) against a
  * fake AMI server on loopback, in a child process as Asterisk would be (bench/soak-pbx.ts), that
  * replays the real Asterisk 22 captures (test/fixtures/ami) in real time, copied with fresh ids by
  * recordedStream (bench/ami-stream.ts) and re-stamped with their Timestamps compressed by

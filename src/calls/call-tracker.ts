@@ -3,7 +3,7 @@
  * their effects: writes go to the sink (the write queue), wake-ups to the clock.
  *
  * A ring deadline is decided only once the PBX has vouched for it: when the timer fires, the
- * tracker asks the PBX for its time (pbx.time(), an AMI Ping). The answer comes on the same
+ * tracker asks the PBX for its time (pbx.time()). The answer comes on the same
  * ordered stream as the events, so when it says the PBX's clock is past the deadline, every
  * event stamped before it (an answer at the last moment) has been handled. A PBX that cannot
  * be asked (disconnected, silent) decides nothing: the call ends as lost at the last moment the

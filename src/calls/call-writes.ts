@@ -9,6 +9,7 @@ import type { DisciplineInput } from '../core/discipline/discipline-model.js';
 import { DEFAULT_OFFICE_ID, type OfficeId } from '../core/office.js';
 import { asDirection, asOutcome } from '../platform/db/json-mapping.js';
 import type { AnyFact } from '../platform/events/event-bus.js';
+import { Instant, Nullable, TimelineJson } from '../platform/json-schema.js';
 import { spillCodec, type KindWriter, type WriteKind } from '../platform/outbox/write-kind.js';
 import type { CallRecord } from './call-record.js';
 import type { CallSink } from './call-tracker.js';
@@ -31,9 +32,6 @@ export interface CallFacts {
   'call.ended': CallFact;
 }
 
-const Nullable = <T extends Type.TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const Instant = Type.String({ format: 'date-time' });
-const Timeline = Type.Array(Type.Object({ at: Type.String(), what: Type.String() }));
 // Outcome and direction are plain strings: a value added by a newer version must still land.
 const SpilledCall = Type.Object({
   // Added 2026-12 with offices and call direction: files written before lack them ("default", "inbound").
@@ -53,7 +51,7 @@ const SpilledCall = Type.Object({
   outcome: Type.String({ minLength: 1 }),
   // Added 2026-12: spill files written before it lack it (false).
   reachedNobody: Type.Optional(Type.Boolean()),
-  timeline: Timeline,
+  timeline: TimelineJson,
 });
 
 const dateOrNull = (iso: string | null) => (iso === null ? null : new Date(iso));

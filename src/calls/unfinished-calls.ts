@@ -2,16 +2,16 @@
  * Calls an earlier run of the service saw start but never saw end. The tracker saves a
  * snapshot of each call as it goes (outcome 'in-progress', endedAt null while it is live); if
  * the service stops or crashes meanwhile, the next run's tracker does not know the call and
- * nothing would ever end its row. On every AMI (re)connection, once CoreShowChannels has said
- * which calls the PBX still has, the service closes the stored calls that are not ended, not
+ * nothing would ever end its row. On every PBX (re)connection, once the PBX has listed
+ * the calls it still has, the service closes the stored calls that are not ended, not
  * live in the PBX and not this process's own: endedAt = now (the PBX clock), a timeline note,
  * a decided outcome kept and an undecided one made 'interrupted'. No discipline record: how the
  * call went after the service stopped listening is unknown.
  *
  * Calls still live in the PBX but unknown to this process are left as they are: the tracker did
  * not see them start, and a partial view would overwrite what was stored, so nothing follows them
- * (src/pbx/ami-translator.ts). A hang-up of one of their channels makes the service ask the PBX
- * again (CoreShowChannels) and sweep: once the call is gone, its row is closed.
+ * (src/pbx/asterisk/ami-translator.ts). A hang-up of one of their channels makes the service ask the PBX
+ * again and sweep: once the call is gone, its row is closed.
  *
  * The closing snapshots go through the write queue (saveCall) like every other write, so a
  * database outage delays them and a shutdown spills them; nothing is lost.
@@ -45,7 +45,7 @@ export interface CloseUnfinishedOptions {
   officeId: OfficeId;
   store: Pick<CallStore, 'listOpen'>;
   sink: Pick<CallSink, 'saveCall'>;
-  /** Linkedids CoreShowChannels listed: calls the PBX still has. */
+  /** The call ids the PBX listed as live: calls it still has. */
   live: ReadonlySet<string>;
   /**
    * Calls this process knows better than the database: tracked, or with a save still queued.

@@ -8,6 +8,7 @@ import { callSubject, type DisciplineInput } from '../core/discipline/discipline
 import { DEFAULT_OFFICE_ID, type OfficeId } from '../core/office.js';
 import { asDisciplineType, asSubjectKind } from '../platform/db/json-mapping.js';
 import type { AnyFact } from '../platform/events/event-bus.js';
+import { Instant, Nullable, TimelineJson } from '../platform/json-schema.js';
 import { spillCodec, type KindWriter, type WriteKind } from '../platform/outbox/write-kind.js';
 import type { DisciplineRecord } from './discipline-record.js';
 import type { DisciplineStore } from './discipline-store.js';
@@ -28,9 +29,6 @@ export interface DisciplineFacts {
   'record.completed': RecordFact;
 }
 
-const Nullable = <T extends Type.TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const Instant = Type.String({ format: 'date-time' });
-const Timeline = Type.Array(Type.Object({ at: Type.String(), what: Type.String() }));
 // Type and subject kind are plain strings: a value added by a newer version must still land.
 const recordFields = {
   // Added 2026-12 with offices: files written before are of the office "default".
@@ -40,7 +38,7 @@ const recordFields = {
   deskEndpoint: Nullable(Type.String()),
   occurredAt: Instant,
   reason: Type.String(),
-  evidence: Timeline,
+  evidence: TimelineJson,
 };
 const SpilledRecord = Type.Union([
   Type.Object({ ...recordFields, subject: Type.Object({ kind: Type.String({ minLength: 1 }), id: Type.String({ minLength: 1 }) }) }),

@@ -2,7 +2,7 @@
  * The core loop on the real PBX: sipp plays the citizen and the desk phone, Asterisk 22 routes,
  * the service listens on AMI. Every scenario runs on PostgreSQL and on PGlite.
  * Calls are routed by the duty schedule: the PBX clock is pinned to office hours (libfaketime),
- * so the desk rings; the service's ring timing follows the PBX's clock by itself (src/pbx/pbx-clock.ts).
+ * so the desk rings; the service's ring timing follows the PBX's clock by itself (src/pbx/asterisk/pbx-clock.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePbxUp, restartAsterisk, SANDBOX_OFFICE_HOURS, setPbxClock } from '../support/pbx/sandbox.js';

@@ -35,28 +35,33 @@ describe('a PBX that fails while the desk rings', () => {
   it('Asterisk killed during ring 2: the call ends interrupted by the PBX failure where the PBX was last heard, and no absence is recorded for rings nobody saw', async () => {
     const desk = startDesk({ behaviour: 'never-answer' });
     await desk.registered;
-    const from = uniqueCaller();
-    const calling = placeCall({ from, timeoutMs: 20_000 }).catch(() => undefined); // the PBX dies under it
-    const ringing = await sut.waitForCall(from, (c) => c.deskRingingAt !== null);
-    const ringingAt = Date.parse(ringing.deskRingingAt!);
-    await new Promise((r) => setTimeout(r, Math.round(RING_MS * 1.5)));
-    await killAsterisk();
+    try {
+      const from = uniqueCaller();
+      const calling = placeCall({ from, timeoutMs: 20_000 }).catch(() => undefined); // the PBX dies under it
+      const ringing = await sut.waitForCall(from, (c) => c.deskRingingAt !== null);
+      const ringingAt = Date.parse(ringing.deskRingingAt!);
+      await new Promise((r) => setTimeout(r, Math.round(RING_MS * 1.5)));
+      await killAsterisk();
 
-    const call = await sut.waitForCall(from, ended);
-    // Well past the third ring's deadline, with the grace and a margin: still no decision.
-    await new Promise((r) => setTimeout(r, 3 * RING_MS + 1_000));
-    expect(call.outcome).toBe('interrupted');
-    expect(call.ringCount).toBeNull();
-    expect(call.reachedNobody).toBe(false);
-    expect(Date.parse(call.endedAt!) - ringingAt).toBeLessThan(3 * RING_MS);
-    expect(call.timeline.at(-1)?.what).toMatch(/^PBX failure: AMI connection to the PBX lost \(.+\); nothing is known of the call after this moment/);
-    expect(await sut.recordsFor(call.pbxCallId)).toEqual([]);
-    expect((await sut.json<{ items: CallJson[] }>(`/calls/${call.id}`))).toMatchObject({ outcome: 'interrupted' });
+      const call = await sut.waitForCall(from, ended);
+      // Well past the third ring's deadline, with the grace and a margin: still no decision.
+      await new Promise((r) => setTimeout(r, 3 * RING_MS + 1_000));
+      expect(call.outcome).toBe('interrupted');
+      expect(call.ringCount).toBeNull();
+      expect(call.reachedNobody).toBe(false);
+      expect(Date.parse(call.endedAt!) - ringingAt).toBeLessThan(3 * RING_MS);
+      expect(call.timeline.at(-1)?.what).toMatch(/^PBX failure: AMI connection to the PBX lost \(.+\); nothing is known of the call after this moment/);
+      expect(await sut.recordsFor(call.pbxCallId)).toEqual([]);
+      expect((await sut.json<{ items: CallJson[] }>(`/calls/${call.id}`))).toMatchObject({ outcome: 'interrupted' });
 
-    await restartAsterisk();
-    await desk.stop({ unregister: false }).catch(() => undefined);
-    await calling;
-    await sut.service.pbx.waitUntilConnected(30_000);
+      await restartAsterisk();
+      await desk.stop({ unregister: false }).catch(() => undefined);
+      await calling;
+      await sut.service.pbx.waitUntilConnected(30_000);
+    } finally {
+      // A failed assertion must not leave the desk phone holding its port for the rest of the run.
+      await desk.stop({ unregister: false }).catch(() => undefined);
+    }
     await unregisterPhone('desk');
   }, 90_000);
 });

@@ -16,7 +16,7 @@ export interface LegRef {
 }
 
 interface Base {
-  /** Joins every leg of one call (Asterisk's Linkedid). */
+  /** Joins every leg of one call: the PBX's id of the call. */
   callId: string;
   /** When the PBX says it happened (Asterisk's event timestamp), not when we heard of it. */
   at: Date;

@@ -44,7 +44,7 @@ export interface TimelineEntry {
 /** What the tracker knows about a call; stores persist it keyed by (officeId, pbxCallId). */
 export interface CallSnapshot {
   officeId: OfficeId;
-  /** The PBX's id of the call (Asterisk's Linkedid), unique within its office. */
+  /** The PBX's id of the call (joins every leg of it), unique within its office. */
   pbxCallId: string;
   direction: CallDirection;
   callerNumber: string | null;

@@ -71,9 +71,9 @@ export const ConfigSchema = Type.Object(
         threshold: Type.Integer({ minimum: 1, maximum: 20, default: 3 }),
         onMs: Type.Integer({ minimum: 1, default: 1000 }),
         offMs: Type.Integer({ minimum: 0, default: 4000 }),
-        /** After the N-th ring is over (PBX clock), wait this long, then ask the PBX (Ping) whether it has passed; decide when it says so. */
+        /** After the N-th ring is over (PBX clock), wait this long, then ask the PBX for its clock whether it has passed; decide when it says so. */
         decisionGraceMs: Type.Integer({ minimum: 0, maximum: 10_000, default: 50 }),
-        /** A PBX that does not answer that Ping within this long decides nothing: the call ends interrupted. */
+        /** A PBX that does not answer that question within this long decides nothing: the call ends interrupted. */
         deadlineCheckTimeoutMs: Type.Integer({ minimum: 100, maximum: 60_000, default: 2_000 }),
         /** The PBX's tone zone (indications.conf) whose ringing tone must match onMs/offMs; checked at every AMI connection. */
         toneZone: Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_-]+$', default: 'cn' }),

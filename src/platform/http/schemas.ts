@@ -1,7 +1,8 @@
 import Type from 'typebox';
+import { Instant, Nullable } from '../json-schema.js';
 
-export const Nullable = <T extends Type.TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-export const DateTime = Type.String({ format: 'date-time' });
+export { Nullable };
+export const DateTime = Instant;
 
 export const ErrorBody = Type.Object({ error: Type.String(), message: Type.String() });
 

@@ -157,7 +157,7 @@ export async function liveDialTimeoutS(): Promise<number> {
  * libfaketime in the chroot; the first fake clock restarts Asterisk, later changes apply live).
  * Resolves once AMI's Timestamp shows it; 'real' puts the real clock back. Everything Asterisk
  * reads follows (${EPOCH}, the dialplan's routing, AMI Timestamp): code that compares its own
- * time with PBX timestamps must follow the PBX's clock (the service does: src/pbx/pbx-clock.ts).
+ * time with PBX timestamps must follow the PBX's clock (the service does: src/pbx/asterisk/pbx-clock.ts).
  */
 export async function setPbxClock(instant: Date | 'real'): Promise<void> {
   await pbx(['clock', instant === 'real' ? 'real' : instant.toISOString()], 120_000);

@@ -1,6 +1,6 @@
 /**
  * prisma/orm#27403: @prisma/adapter-pg 6.x cannot read columns of PostgreSQL's `name` type
- * (OID 19). src/store/pg-name-type-fix.ts rewrites them to text. The first test documents
+ * (OID 19). src/platform/db/pg-name-type-fix.ts rewrites them to text. The first test documents
  * the upstream bug: when it starts failing, the adapter got fixed and the workaround can go.
  */
 import { PrismaPg } from '@prisma/adapter-pg';

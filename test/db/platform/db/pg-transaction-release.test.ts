@@ -11,7 +11,7 @@ import { disciplineInput, snapshot } from '../../../support/store-contract.js';
  * asking @prisma/adapter-pg to release the pooled connection; when that statement fails
  * (the connection died) the release never happens. Each such loss takes a pool slot for good:
  * once they are all gone every write waits for a connection forever, and pool.end() (so the
- * service's shutdown) never returns. src/store/pg-transaction-release-fix.ts releases it.
+ * service's shutdown) never returns. src/platform/db/pg-transaction-release-fix.ts releases it.
  *
  * The pool has one connection, so a single lost slot shows: the next write cannot get one.
  */
