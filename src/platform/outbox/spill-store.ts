@@ -26,6 +26,7 @@ import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import Type, { type TSchema } from 'typebox';
 import Value from 'typebox/value';
+import { Instant } from '../json-schema.js';
 import type { StoreLogger } from '../store-logger.js';
 import type { PendingWrite, SpillCodec } from './write-kind.js';
 
@@ -33,7 +34,6 @@ const FORMAT = 'duty-hotline/unwritten-writes';
 const VERSION = 2;
 const FILE_NAME = /^unwritten-.+\.json$/;
 
-const Instant = Type.String({ format: 'date-time' });
 const Header = Type.Object({ format: Type.Literal(FORMAT), version: Type.Integer({ minimum: 1 }), writtenAt: Instant });
 const V1 = Type.Object({ format: Type.Literal(FORMAT), version: Type.Literal(1), writtenAt: Instant }, { additionalProperties: Type.Array(Type.Unknown()) });
 const V2 = Type.Object({
