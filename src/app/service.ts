@@ -126,7 +126,7 @@ export async function startService(config: Config, { logger, clock: localClock =
   try {
     await http.register(app, {
       calls: new CallService(calls),
-      discipline: new DisciplineService(discipline),
+      discipline: new DisciplineService(discipline, localClock),
       health: () => healthReport({ offices: offices.map((o) => o.health()), database: database.status(), writes: writes.stats(), warnings: calendar }),
     });
     url = await http.listen({ host: config.http.host, port: config.http.port });

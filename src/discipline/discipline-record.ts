@@ -1,10 +1,24 @@
-import type { DisciplineInput, DisciplineStatus, DisciplineType } from '../core/discipline/discipline-model.js';
+import type { DisciplineInput, DisciplineStatus, DisciplineType, MistakeKind } from '../core/discipline/discipline-model.js';
+import type { RecordEvent } from '../core/discipline/record-lifecycle.js';
 import type { OfficeId } from '../core/office.js';
 
-export interface DisciplineRecord extends DisciplineInput {
+export interface DisciplineRecord extends Omit<DisciplineInput, 'mistakeKind'> {
   id: string;
+  /** The kind of a mistake; null for an absence and for a mistake raised without one. */
+  mistakeKind: MistakeKind | null;
+  /** open until decided; the last decision of its history. */
   status: DisciplineStatus;
   createdAt: Date;
+}
+
+/** An entry of a record's history as stored: its place in it (1, 2, …) and the event. */
+export interface RecordHistoryEntry extends RecordEvent {
+  seq: number;
+}
+
+/** A record with its whole history, oldest first. */
+export interface DisciplineRecordWithHistory extends DisciplineRecord {
+  history: RecordHistoryEntry[];
 }
 
 export interface DisciplineQuery {

@@ -1,27 +1,88 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import Type from 'typebox';
+import type { FastifyRequest } from 'fastify';
+import Type, { type TSchema } from 'typebox';
 import { withIsoDates } from '../platform/http/json.js';
+import { ApiError, badRequest } from '../platform/http/errors.js';
 import { parsePage, parseRange } from '../platform/http/range.js';
 import { DateTime, ErrorBody, Nullable, OfficeParam, RangeQuery, TimelineEntry } from '../platform/http/schemas.js';
-import { DISCIPLINE_STATUSES, DISCIPLINE_TYPES, SUBJECT_KINDS } from '../core/discipline/discipline-model.js';
+import { DISCIPLINE_STATUSES, DISCIPLINE_TYPES, MISTAKE_KIND_LABELS, MISTAKE_KINDS, SUBJECT_KINDS } from '../core/discipline/discipline-model.js';
+import { MAX_NAME_LENGTH, MAX_TEXT_LENGTH, RECORD_EVENT_KINDS } from '../core/discipline/record-lifecycle.js';
+import { DEFAULT_OFFICE_ID } from '../core/office.js';
+import type { DisciplineRecord as StoredRecord, DisciplineRecordWithHistory } from './discipline-record.js';
 import type { DisciplineService } from './discipline-service.js';
+
+/**
+ * Who is acting on a request, for the record's history: the signed-in user's name, or null when
+ * nobody is. Access control (the next step of the roster issue) supplies it from the
+ * authenticated caller; until it is wired the service supplies none, so every change to a record
+ * is refused with 401 — nobody may change a record anonymously. Tests supply a fixed name.
+ */
+export type ActorOf = (request: FastifyRequest) => string | null;
+
+/** Until access control is wired: nobody is signed in. */
+export const NOBODY_SIGNED_IN: ActorOf = () => null;
+
+/** The name tests act under (test/support/http.ts). */
+export const UNAUTHENTICATED_ACTOR = 'unauthenticated';
+
+const mistakeKinds = MISTAKE_KINDS.map((k) => `${k} ${MISTAKE_KIND_LABELS[k]}`).join(', ');
 
 const DisciplineRecord = Type.Object({
   id: Type.String(),
   officeId: Type.String(),
   subject: Type.Object({ kind: Type.Enum([...SUBJECT_KINDS]), id: Type.String() }, { description: 'what the record is about: for a call, its PBX call id' }),
   type: Type.Enum([...DISCIPLINE_TYPES]),
+  mistakeKind: Nullable(Type.Enum([...MISTAKE_KINDS], { description: `a mistake's kind (${mistakeKinds}); null for an absence` })),
   status: Type.Enum([...DISCIPLINE_STATUSES]),
   pbxCallId: Nullable(Type.String({ description: "the call's PBX id when the record is about a call (subject.kind 'call'), else null" })),
   officer: Nullable(Type.String()),
   deskEndpoint: Nullable(Type.String()),
   occurredAt: DateTime,
-  reason: Type.String(),
+  reason: Type.String({ description: "why it was raised: the rules' finding, or the text of a mistake raised by hand" }),
   evidence: Type.Array(TimelineEntry),
   createdAt: DateTime,
 });
 
-export const disciplineRoutes: FastifyPluginAsyncTypebox<{ discipline: DisciplineService }> = async (app, { discipline }) => {
+const HistoryEntry = Type.Object({
+  seq: Type.Integer({ description: 'its place in the history, from 1' }),
+  what: Type.Enum([...RECORD_EVENT_KINDS]),
+  actor: Nullable(Type.String({ description: 'who: the acting user; null for duty-hotline itself (its rules)' })),
+  at: DateTime,
+  text: Type.String({ description: 'why: the objection, the decision’s reason, the text or finding it was raised with' }),
+});
+
+const RecordWithHistory = Type.Object({ ...DisciplineRecord.properties, history: Type.Array(HistoryEntry) });
+
+const Text = (description: string) => Type.String({ minLength: 1, maxLength: MAX_TEXT_LENGTH, description: `${description} (not blank, at most ${MAX_TEXT_LENGTH} characters)` });
+const ObjectionBody = Type.Object({ text: Text('the objection (申诉): why the officer contests the record') }, { additionalProperties: false });
+const DecisionBody = Type.Object({ reason: Text('why the record is confirmed or waived') }, { additionalProperties: false });
+const MistakeBody = Type.Object(
+  {
+    officeId: Type.Optional(OfficeParam),
+    subject: Type.Object({ kind: Type.Enum([...SUBJECT_KINDS]), id: Type.String({ minLength: 1, maxLength: MAX_NAME_LENGTH }) }, { additionalProperties: false }),
+    mistakeKind: Type.Enum([...MISTAKE_KINDS], { description: mistakeKinds }),
+    text: Text('what went wrong'),
+    // No minLength: the validator would turn "" into null (the other branch); a blank name is the lifecycle's 400.
+    officer: Type.Optional(Nullable(Type.String({ maxLength: MAX_NAME_LENGTH, description: 'who is accountable, when known (null or absent: not known)' }))),
+    occurredAt: Type.String({ format: 'date-time', maxLength: 40 }),
+  },
+  { additionalProperties: false },
+);
+
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 503: ErrorBody };
+/** A request body is a few thousand characters at most: a bigger one is refused (413) before it is parsed. */
+const BODY_LIMIT = 64 * 1024;
+
+const recordJson = (r: StoredRecord) => ({ ...withIsoDates(r), pbxCallId: r.subject.kind === 'call' ? r.subject.id : null });
+const withHistoryJson = ({ history, ...record }: DisciplineRecordWithHistory) => ({ ...recordJson(record), history: history.map(withIsoDates) });
+
+export const disciplineRoutes: FastifyPluginAsyncTypebox<{ discipline: DisciplineService; actorOf?: ActorOf }> = async (app, { discipline, actorOf = NOBODY_SIGNED_IN }) => {
+  const actor = (request: FastifyRequest): string => {
+    const name = actorOf(request);
+    if (!name) throw new ApiError('UNAUTHORIZED');
+    return name;
+  };
   app.get(
     '/discipline-records',
     {
@@ -38,7 +99,103 @@ export const disciplineRoutes: FastifyPluginAsyncTypebox<{ discipline: Disciplin
     async (request) => {
       const { office, type, status } = request.query;
       const items = await discipline.list({ ...parseRange(request.query), ...(office && { officeId: office }), ...(type && { type }), ...(status && { status }), ...parsePage(request.query) });
-      return { items: items.map((r) => ({ ...withIsoDates(r), pbxCallId: r.subject.kind === 'call' ? r.subject.id : null })) };
+      return { items: items.map(recordJson) };
+    },
+  );
+
+  app.get(
+    '/discipline-records/:id',
+    {
+      config: { permission: 'records:read' },
+      schema: { summary: 'One discipline record with its history (who did what, when and why), oldest first', params: IdParams, response: { 200: RecordWithHistory, ...errors } },
+    },
+    async (request) => withHistoryJson(await discipline.get(request.params.id)),
+  );
+
+  app.post(
+    '/discipline-records/:id/objection',
+    {
+      config: { permission: 'records:object' },
+      bodyLimit: BODY_LIMIT,
+      preValidation: strictBody(ObjectionBody),
+      schema: { summary: "The officer's objection (申诉) to an open record: it stays open, the objection joins its history", params: IdParams, body: ObjectionBody, response: { 200: RecordWithHistory, ...errors } },
+    },
+    async (request) => withHistoryJson(await discipline.object(request.params.id, request.body.text, actor(request))),
+  );
+
+  app.post(
+    '/discipline-records/:id/confirm',
+    {
+      config: { permission: 'records:review' },
+      bodyLimit: BODY_LIMIT,
+      preValidation: strictBody(DecisionBody),
+      schema: { summary: 'A supervisor confirms an open record, with a reason', params: IdParams, body: DecisionBody, response: { 200: RecordWithHistory, ...errors } },
+    },
+    async (request) => withHistoryJson(await discipline.confirm(request.params.id, request.body.reason, actor(request))),
+  );
+
+  app.post(
+    '/discipline-records/:id/waive',
+    {
+      config: { permission: 'records:review' },
+      bodyLimit: BODY_LIMIT,
+      preValidation: strictBody(DecisionBody),
+      schema: { summary: 'A supervisor waives an open record, with a reason', params: IdParams, body: DecisionBody, response: { 200: RecordWithHistory, ...errors } },
+    },
+    async (request) => withHistoryJson(await discipline.waive(request.params.id, request.body.reason, actor(request))),
+  );
+
+  app.post(
+    '/discipline-records',
+    {
+      config: { permission: 'records:review' },
+      bodyLimit: BODY_LIMIT,
+      preValidation: strictBody(MistakeBody),
+      schema: { summary: 'A supervisor raises a mistake (失误) record by hand: one record of each type per subject', body: MistakeBody, response: { 201: RecordWithHistory, ...errors } },
+    },
+    async (request, reply) => {
+      const { officeId, subject, mistakeKind, text, officer, occurredAt } = request.body;
+      const at = new Date(occurredAt);
+      // The format lets a few strings through that are no instant (a leap second, 23:59:60).
+      if (Number.isNaN(at.getTime())) throw badRequest(`body/occurredAt (${occurredAt}) is not a valid instant`);
+      const record = await discipline.raiseMistake({ officeId: officeId ?? DEFAULT_OFFICE_ID, subject, mistakeKind, text, officer: officer ?? null, occurredAt: at }, actor(request));
+      return reply.code(201).send(withHistoryJson(record));
     },
   );
 };
+
+/**
+ * The schema validator coerces types (42 would pass as the text "42", ["x"] as "x"): a body must
+ * carry strings where the schema says string, refused before validation otherwise.
+ */
+function strictBody(schema: TSchema) {
+  return async (request: FastifyRequest) => {
+    const problem = wrongType(schema, request.body, 'body');
+    if (problem) throw badRequest(problem);
+  };
+}
+
+function wrongType(schema: TSchema, value: unknown, path: string): string | null {
+  if (value === undefined) return null;
+  const s = schema as { type?: string; anyOf?: TSchema[]; properties?: { [name: string]: TSchema } };
+  if (s.anyOf) {
+    if (s.anyOf.some((branch) => wrongType(branch, value, path) === null)) return null;
+    return `${path} must be ${s.anyOf.map((branch) => (branch as { type?: string }).type ?? 'another value').join(' or ')}`;
+  }
+  switch (s.type) {
+    case 'string':
+      return typeof value === 'string' ? null : `${path} must be string`;
+    case 'null':
+      return value === null ? null : `${path} must be null`;
+    case 'object': {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return `${path} must be object`;
+      for (const [name, property] of Object.entries(s.properties ?? {})) {
+        const problem = wrongType(property, (value as { [name: string]: unknown })[name], `${path}/${name}`);
+        if (problem) return problem;
+      }
+      return null;
+    }
+    default:
+      return null;
+  }
+}

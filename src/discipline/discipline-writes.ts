@@ -4,7 +4,7 @@
  * completed at the call's end), stored by DisciplineStore.recordOnce; and their facts.
  */
 import Type from 'typebox';
-import { callSubject, type DisciplineInput } from '../core/discipline/discipline-model.js';
+import { callSubject, type DisciplineInput, type MistakeKind } from '../core/discipline/discipline-model.js';
 import { DEFAULT_OFFICE_ID, type OfficeId } from '../core/office.js';
 import { asDisciplineType, asSubjectKind } from '../platform/db/json-mapping.js';
 import type { AnyFact } from '../platform/events/event-bus.js';
@@ -34,6 +34,8 @@ const recordFields = {
   // Added 2026-12 with offices: files written before are of the office "default".
   officeId: Type.Optional(Type.String({ minLength: 1 })),
   type: Type.String({ minLength: 1 }),
+  // Added 2026-12 with the record review; absent before (and for an absence).
+  mistakeKind: Type.Optional(Nullable(Type.String({ minLength: 1 }))),
   officer: Nullable(Type.String()),
   deskEndpoint: Nullable(Type.String()),
   occurredAt: Instant,
@@ -51,6 +53,7 @@ function toInput(d: Type.Static<typeof SpilledRecord>): DisciplineInput {
     officeId: d.officeId ?? DEFAULT_OFFICE_ID,
     subject: 'subject' in d ? { kind: asSubjectKind(d.subject.kind), id: d.subject.id } : callSubject(d.pbxCallId),
     type: asDisciplineType(d.type),
+    ...(d.mistakeKind != null && { mistakeKind: d.mistakeKind as MistakeKind }),
     officer: d.officer,
     deskEndpoint: d.deskEndpoint,
     occurredAt: new Date(d.occurredAt),

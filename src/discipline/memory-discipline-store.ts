@@ -1,26 +1,58 @@
 import { randomUUID } from 'node:crypto';
-import type { DisciplineQuery, DisciplineRecord } from './discipline-record.js';
+import type { DisciplineQuery, DisciplineRecord, DisciplineRecordWithHistory, RecordHistoryEntry } from './discipline-record.js';
 import type { DisciplineInput } from '../core/discipline/discipline-model.js';
-import { extendsEvidence, type DisciplineStore } from './discipline-store.js';
+import { evidenceCompleted, raisedByRules, replay, review, type RecordEvent, type ReviewAction } from '../core/discipline/record-lifecycle.js';
+import { isUuid } from '../platform/db/json-mapping.js';
+import type { DisciplineStore, ReviewOutcome } from './discipline-store.js';
 
 /**
  * In-memory DisciplineStore with the same semantics as PrismaDisciplineStore: one record
  * per (officeId, subject, type) whose evidence only grows, status 'open' on creation, list ordered by occurredAt desc then
- * id desc, from inclusive / to exclusive. Returns copies.
+ * id desc, from inclusive / to exclusive; an append-only history per record, each change and its
+ * event made together (no await between reading a record and writing it). Returns copies.
  */
 export class MemoryDisciplineStore implements DisciplineStore {
   readonly #byKey = new Map<string, DisciplineRecord>();
+  readonly #byId = new Map<string, DisciplineRecord>();
+  readonly #history = new Map<string, RecordHistoryEntry[]>();
 
   async recordOnce(input: DisciplineInput): Promise<{ record: DisciplineRecord; created: boolean }> {
-    const key = JSON.stringify([input.officeId, input.subject.kind, input.subject.id, input.type]);
-    const existing = this.#byKey.get(key);
+    const existing = this.#byKey.get(keyOf(input));
     if (existing) {
-      if (extendsEvidence(input, existing)) existing.evidence = structuredClone(input.evidence);
+      const completed = evidenceCompleted(existing.evidence, input.evidence, new Date());
+      if (completed) {
+        existing.evidence = structuredClone(input.evidence);
+        this.#append(existing.id, completed);
+      }
       return { record: structuredClone(existing), created: false };
     }
-    const record: DisciplineRecord = { ...structuredClone(input), id: randomUUID(), status: 'open', createdAt: new Date() };
-    this.#byKey.set(key, record);
+    const record = this.#create(input);
+    this.#append(record.id, raisedByRules(input, record.createdAt));
     return { record: structuredClone(record), created: true };
+  }
+
+  async raise(input: DisciplineInput, raised: RecordEvent): Promise<{ record: DisciplineRecordWithHistory; created: boolean }> {
+    const existing = this.#byKey.get(keyOf(input));
+    if (existing) return { record: this.#withHistory(existing), created: false };
+    const record = this.#create(input);
+    this.#append(record.id, raised);
+    return { record: this.#withHistory(record), created: true };
+  }
+
+  async get(id: string): Promise<DisciplineRecordWithHistory | null> {
+    const record = isUuid(id) ? this.#byId.get(id.toLowerCase()) : undefined;
+    return record ? this.#withHistory(record) : null;
+  }
+
+  async review(id: string, action: ReviewAction, actor: string, at: Date): Promise<ReviewOutcome | null> {
+    const record = isUuid(id) ? this.#byId.get(id.toLowerCase()) : undefined;
+    if (!record) return null;
+    const history = this.#history.get(record.id) ?? [];
+    const step = review({ status: record.status, objected: replay(history).objected }, action, actor, at);
+    if (!step.ok) return { ok: false, error: step.error, record: this.#withHistory(record) };
+    record.status = step.state.status;
+    this.#append(record.id, step.event);
+    return { ok: true, record: this.#withHistory(record) };
   }
 
   async list(query: DisciplineQuery): Promise<DisciplineRecord[]> {
@@ -42,4 +74,31 @@ export class MemoryDisciplineStore implements DisciplineStore {
   get size(): number {
     return this.#byKey.size;
   }
+
+  /** Test helper: how many history events are stored, over all records. */
+  get eventCount(): number {
+    let n = 0;
+    for (const events of this.#history.values()) n += events.length;
+    return n;
+  }
+
+  #create(input: DisciplineInput): DisciplineRecord {
+    const { mistakeKind, ...rest } = structuredClone(input);
+    const record: DisciplineRecord = { ...rest, mistakeKind: mistakeKind ?? null, id: randomUUID(), status: 'open', createdAt: new Date() };
+    this.#byKey.set(keyOf(input), record);
+    this.#byId.set(record.id, record);
+    return record;
+  }
+
+  #append(recordId: string, event: RecordEvent): void {
+    const history = this.#history.get(recordId) ?? [];
+    history.push({ seq: history.length + 1, ...structuredClone(event) });
+    this.#history.set(recordId, history);
+  }
+
+  #withHistory(record: DisciplineRecord): DisciplineRecordWithHistory {
+    return { ...structuredClone(record), history: structuredClone(this.#history.get(record.id) ?? []) };
+  }
 }
+
+const keyOf = (input: DisciplineInput) => JSON.stringify([input.officeId, input.subject.kind, input.subject.id, input.type]);

@@ -257,4 +257,174 @@ export function storeContract(fixture: () => StoreFixture, reset: () => Promise<
       expect(await discipline.list({ limit: 10, offset: 0, status: 'waived' })).toEqual([]);
     });
   });
+
+  describe('DisciplineStore: the record history (append-only, each change with its event)', () => {
+    const ending = { at: '2026-03-02T08:00:30.000Z', what: 'call ended (normal clearing)' };
+    const T1 = at('2026-03-03T09:00:00.000Z');
+    const T2 = at('2026-03-03T10:30:00.250Z');
+
+    it("recordOnce gives a created record its 'raised' event: by duty-hotline (actor null), when stored, with the finding", async () => {
+      const { discipline } = fixture();
+      const { record } = await discipline.recordOnce(disciplineInput('h-raised'));
+      expect(await discipline.get(record.id)).toEqual({
+        ...record,
+        history: [{ seq: 1, what: 'raised', actor: null, at: record.createdAt, text: 'desk rang 3 rings without answer' }],
+      });
+      expect(record.mistakeKind).toBeNull();
+    });
+
+    it("recordOnce with longer evidence adds one 'evidence-completed' event; the same or a shorter evidence adds none", async () => {
+      const { discipline } = fixture();
+      const input = disciplineInput('h-evidence');
+      const { record } = await discipline.recordOnce(input);
+      await discipline.recordOnce(input);
+      await discipline.recordOnce({ ...input, evidence: [...input.evidence, ending] });
+      await discipline.recordOnce({ ...input, evidence: [...input.evidence, ending] });
+      await discipline.recordOnce(input);
+      const stored = await discipline.get(record.id);
+      expect(stored?.history.map(({ seq, what, actor, text }) => ({ seq, what, actor, text }))).toEqual([
+        { seq: 1, what: 'raised', actor: null, text: 'desk rang 3 rings without answer' },
+        { seq: 2, what: 'evidence-completed', actor: null, text: 'evidence 2 → 3 entries, last: call ended (normal clearing)' },
+      ]);
+      expect(stored?.history[1]?.at).toBeInstanceOf(Date);
+      expect(stored?.evidence).toEqual([...input.evidence, ending]);
+    });
+
+    it('concurrent recordOnce: one record, one raised event; concurrent completions: one evidence-completed event', async () => {
+      const { discipline } = fixture();
+      const input = disciplineInput('h-race');
+      const created = await Promise.all(Array.from({ length: 10 }, () => discipline.recordOnce(input)));
+      const id = created[0]!.record.id;
+      await Promise.all(Array.from({ length: 10 }, () => discipline.recordOnce({ ...input, evidence: [...input.evidence, ending] })));
+      expect((await discipline.get(id))?.history.map((e) => [e.seq, e.what])).toEqual([
+        [1, 'raised'],
+        [2, 'evidence-completed'],
+      ]);
+    });
+
+    it('raise stores a mistake raised by hand with the event given; a second one for the subject writes nothing', async () => {
+      const { discipline } = fixture();
+      const input = disciplineInput('s-2026-03-02-day', {
+        subject: { kind: 'shift', id: 's-2026-03-02-day' },
+        type: 'mistake',
+        mistakeKind: 'hand-over',
+        deskEndpoint: null,
+        reason: '交接不到位：未交代待办事项',
+        evidence: [],
+      });
+      const raised = { what: 'raised' as const, actor: '王主任', at: T1, text: '交接不到位：未交代待办事项' };
+      const first = await discipline.raise(input, raised);
+      expect(first.created).toBe(true);
+      expect(first.record).toMatchObject({ subject: { kind: 'shift', id: 's-2026-03-02-day' }, type: 'mistake', mistakeKind: 'hand-over', status: 'open', reason: '交接不到位：未交代待办事项' });
+      expect(first.record.history).toEqual([{ seq: 1, ...raised }]);
+      expect(await discipline.get(first.record.id)).toEqual(first.record);
+
+      const again = await discipline.raise({ ...input, mistakeKind: 'other', reason: 'another' }, { ...raised, actor: '李主任', text: 'another' });
+      expect(again).toEqual({ record: first.record, created: false });
+      expect(await discipline.get(first.record.id)).toEqual(first.record);
+      expect((await discipline.list({ limit: 10, offset: 0 })).map((r) => [r.id, r.mistakeKind])).toEqual([[first.record.id, 'hand-over']]);
+    });
+
+    it('raised → objected → confirmed: each step one event (who, when, what, why), the status the last decision', async () => {
+      const { discipline } = fixture();
+      const { record } = await discipline.recordOnce(disciplineInput('h-confirm'));
+      const objected = await discipline.review(record.id, { kind: 'object', text: '  当时在处理另一来电  ' }, '李四', T1);
+      expect(objected).toMatchObject({ ok: true, record: { status: 'open' } });
+      const confirmed = await discipline.review(record.id, { kind: 'confirm', reason: '录音显示无人接听' }, '王主任', T2);
+      expect(confirmed?.ok).toBe(true);
+      const expected = {
+        ...record,
+        status: 'confirmed',
+        history: [
+          { seq: 1, what: 'raised', actor: null, at: record.createdAt, text: 'desk rang 3 rings without answer' },
+          { seq: 2, what: 'objected', actor: '李四', at: T1, text: '当时在处理另一来电' },
+          { seq: 3, what: 'confirmed', actor: '王主任', at: T2, text: '录音显示无人接听' },
+        ],
+      };
+      expect(confirmed?.record).toEqual(expected);
+      expect(await discipline.get(record.id)).toEqual(expected);
+      expect((await discipline.list({ limit: 10, offset: 0, status: 'confirmed' })).map((r) => r.id)).toEqual([record.id]);
+    });
+
+    it('raised → waived, without an objection', async () => {
+      const { discipline } = fixture();
+      const { record } = await discipline.recordOnce(disciplineInput('h-waive'));
+      const waived = await discipline.review(record.id, { kind: 'waive', reason: 'desk phone out of order (ticket 118)' }, '王主任', T1);
+      expect(waived?.ok && waived.record.status).toBe('waived');
+      expect((await discipline.get(record.id))?.history.map(({ seq, what, actor, at, text }) => ({ seq, what, actor, at, text })).slice(1)).toEqual([
+        { seq: 2, what: 'waived', actor: '王主任', at: T1, text: 'desk phone out of order (ticket 118)' },
+      ]);
+    });
+
+    it('illegal transitions and bad input are refused with a named error, and change nothing', async () => {
+      const { discipline } = fixture();
+      const { record } = await discipline.recordOnce(disciplineInput('h-illegal'));
+      const blank = await discipline.review(record.id, { kind: 'waive', reason: ' \n\t ' }, '王主任', T1);
+      expect(blank).toEqual({ ok: false, error: { code: 'required', field: 'reason' }, record: await discipline.get(record.id) });
+      await discipline.review(record.id, { kind: 'object', text: '不是我' }, '李四', T1);
+      const secondObjection = await discipline.review(record.id, { kind: 'object', text: '再说一次' }, '李四', T1);
+      expect(secondObjection?.ok === false && secondObjection.error).toEqual({ code: 'already-objected' });
+      await discipline.review(record.id, { kind: 'waive', reason: '误报' }, '王主任', T2);
+      const decided = await discipline.get(record.id);
+
+      const refused = [
+        await discipline.review(record.id, { kind: 'confirm', reason: 'changed my mind' }, '王主任', T2),
+        await discipline.review(record.id, { kind: 'waive', reason: 'again' }, '王主任', T2),
+        await discipline.review(record.id, { kind: 'object', text: 'too late' }, '李四', T2),
+      ];
+      expect(refused.map((r) => r?.ok === false && r.error)).toEqual([
+        { code: 'already-decided', status: 'waived', action: 'confirm' },
+        { code: 'already-decided', status: 'waived', action: 'waive' },
+        { code: 'objection-after-decision', status: 'waived' },
+      ]);
+      for (const r of refused) expect(r?.record).toEqual(decided);
+      expect(await discipline.get(record.id)).toEqual(decided);
+      expect(decided?.history.map((e) => e.what)).toEqual(['raised', 'objected', 'waived']);
+    });
+
+    it('concurrent confirm and waive: one decision lands, the other is refused', async () => {
+      const { discipline } = fixture();
+      const { record } = await discipline.recordOnce(disciplineInput('h-decide-race'));
+      const outcomes = await Promise.all([
+        ...Array.from({ length: 5 }, (_, i) => discipline.review(record.id, { kind: 'confirm', reason: `confirm ${i}` }, '王主任', T1)),
+        ...Array.from({ length: 5 }, (_, i) => discipline.review(record.id, { kind: 'waive', reason: `waive ${i}` }, '李主任', T1)),
+      ]);
+      expect(outcomes.filter((o) => o?.ok)).toHaveLength(1);
+      const stored = await discipline.get(record.id);
+      expect(stored?.history.map((e) => e.seq)).toEqual([1, 2]);
+      expect(stored?.status).toBe(stored?.history[1]?.what);
+    });
+
+    it('a decided record keeps its decision when the rules complete its evidence', async () => {
+      const { discipline } = fixture();
+      const input = disciplineInput('h-decided-evidence');
+      const { record } = await discipline.recordOnce(input);
+      await discipline.review(record.id, { kind: 'confirm', reason: 'confirmed at ring 3' }, '王主任', T1);
+      const later = await discipline.recordOnce({ ...input, evidence: [...input.evidence, ending] });
+      expect(later.record.status).toBe('confirmed');
+      expect((await discipline.get(record.id))?.history.map((e) => e.what)).toEqual(['raised', 'confirmed', 'evidence-completed']);
+    });
+
+    it('text is kept as written, trimmed: CJK, emoji, right-to-left marks, line breaks', async () => {
+      const { discipline } = fixture();
+      const { record } = await discipline.recordOnce(disciplineInput('h-unicode'));
+      const text = '申诉 😀 \u200fمرحبا\u200e\nsecond line\tend';
+      await discipline.review(record.id, { kind: 'object', text: `\n ${text} \n` }, '李四', T1);
+      expect((await discipline.get(record.id))?.history[1]?.text).toBe(text);
+    });
+
+    it('get and review of an unknown or malformed id are null', async () => {
+      const { discipline } = fixture();
+      for (const id of [randomUUID(), 'not-a-uuid', '', '\u0000', "' OR 1=1 --"]) {
+        expect(await discipline.get(id), id).toBeNull();
+        expect(await discipline.review(id, { kind: 'confirm', reason: 'x' }, '王主任', T1), id).toBeNull();
+      }
+    });
+
+    it('ids are case-insensitive (UUIDs)', async () => {
+      const { discipline } = fixture();
+      const { record } = await discipline.recordOnce(disciplineInput('h-case'));
+      expect((await discipline.get(record.id.toUpperCase()))?.id).toBe(record.id);
+    });
+  });
 }

@@ -5,8 +5,29 @@ import type { OfficeId } from '../office.js';
 export const DISCIPLINE_TYPES = ['absence', 'mistake'] as const; // 离岗 / 失误
 export type DisciplineType = (typeof DISCIPLINE_TYPES)[number];
 
+/** open until a supervisor confirms or waives it (the lifecycle: ./record-lifecycle.ts). */
 export const DISCIPLINE_STATUSES = ['open', 'confirmed', 'waived'] as const;
 export type DisciplineStatus = (typeof DISCIPLINE_STATUSES)[number];
+
+/**
+ * What kind of mistake (失误) a record of type 'mistake' is, as the seeds name them; stored as these
+ * stable codes, shown with the labels below.
+ * - unrecorded-call 漏记: a call not written in the duty log (000 §二.2 — which counts it as 离岗);
+ * - hand-over 交接不到位: a hand-over not done properly (000 §二.2, 000 §四; 002 §二(三));
+ * - unreported-incident 未报告: a major incident not reported to the leaders (000 §二.2; 001 第十四条);
+ * - late-or-early 迟到早退: late at or early off the post (000 §二.1; 002 §二(三));
+ * - other 其他: any other failing the seeds "记失误" (000 §二.1, §二.2: e.g. a security incident).
+ */
+export const MISTAKE_KINDS = ['unrecorded-call', 'hand-over', 'unreported-incident', 'late-or-early', 'other'] as const;
+export type MistakeKind = (typeof MISTAKE_KINDS)[number];
+
+export const MISTAKE_KIND_LABELS: Readonly<Record<MistakeKind, string>> = {
+  'unrecorded-call': '漏记',
+  'hand-over': '交接不到位',
+  'unreported-incident': '未报告',
+  'late-or-early': '迟到早退',
+  other: '其他',
+};
 
 /**
  * What a record is about. A call's absence is about the call (its PBX call id); a missed hand-over,
@@ -26,11 +47,14 @@ export interface DisciplineInput {
   /** With officeId and type it makes the record unique: one record of a type per subject. */
   subject: DisciplineSubject;
   type: DisciplineType;
+  /** The kind of a mistake (type 'mistake'); absent or null for an absence, and for a mistake the rules raise without one. */
+  mistakeKind?: MistakeKind | null;
   /** Who is accountable: the rostered officer when a roster is known; null until the roster lands (nothing supplies one yet). */
   officer: string | null;
   deskEndpoint: string | null;
   occurredAt: Date;
-  reason: string; // e.g. "desk rang 3 rings without answer"
+  /** Why it was raised: the rules' finding (e.g. "desk rang 3 rings without answer") or the supervisor's text. */
+  reason: string;
   evidence: TimelineEntry[];
 }
 

@@ -17,11 +17,17 @@ import { DatabaseUnavailableError } from '../db/database-unavailable-error.js';
 export const ERRORS = {
   BAD_REQUEST: { status: 400, message: '%s' },
   UNAUTHORIZED: { status: 401, message: 'authentication required' },
+  /** A sign-in with a wrong name or password (or an inactive user's): one answer for all, naming neither. */
+  SIGN_IN_FAILED: { status: 401, message: 'wrong name or password' },
   FORBIDDEN: { status: 403, message: "permission '%s' required" },
   NOT_FOUND: { status: 404, message: '%s not found' },
+  /** A request the resource's state does not allow (a record's lifecycle: confirming a waived record, an objection after the decision). */
+  CONFLICT: { status: 409, message: '%s' },
   PAYLOAD_TOO_LARGE: { status: 413, message: '%s' },
   URI_TOO_LONG: { status: 414, message: '%s' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: '%s' },
+  /** Too many attempts (repeated failed sign-ins): the message says when to retry, and so does Retry-After. */
+  TOO_MANY_REQUESTS: { status: 429, message: '%s' },
   INTERNAL: { status: 500, message: 'internal error; reference %s' },
   DATABASE_UNAVAILABLE: { status: 503, message: '%s' },
 } as const satisfies Record<string, { status: number; message: string }>;
@@ -68,6 +74,8 @@ function clientError(status: number, message: string): ApiError {
       return new ApiError('URI_TOO_LONG', message);
     case 415:
       return new ApiError('UNSUPPORTED_MEDIA_TYPE', message);
+    case 429:
+      return new ApiError('TOO_MANY_REQUESTS', message);
     default:
       return new ApiError('BAD_REQUEST', message);
   }

@@ -1,30 +1,18 @@
 /**
  * Who may use a route. Every route declares, in its Fastify route config, the one permission it
  * needs (`config: { permission: 'calls:read' }`) or that it is open to anyone (`'public'`); the
- * API refuses to start with a route that declares neither (requireDeclaredAccess). Checking
- * the declaration against the caller is access control's job (the next issue): checkAccess is
- * the one place it goes.
+ * API refuses to start with a route that declares neither (requireDeclaredAccess). The one
+ * access check run on every request (installAccessControl) compares the declaration with the
+ * caller; src/access/ supplies it.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { PERMISSIONS, type Permission } from '../../core/access/roles.js';
 
-/** The closed list of permissions. Some are declared ahead of the routes that will need them. */
-export const PERMISSIONS = [
-  /** read the call log (值班记录) */
-  'calls:read',
-  /** read discipline records (离岗 / 失误) */
-  'records:read',
-  /** review discipline records: confirm, dismiss, annotate (record lifecycle) */
-  'records:review',
-  /** the service's health in detail, beyond the public /healthz probe */
-  'health:read',
-  /** edit the duty roster: shifts, swaps, leader on duty */
-  'roster:manage',
-  /** render, check and apply the dialplan */
-  'dialplan:manage',
-  /** read the audit trail (who read or changed which duty record) */
-  'audit:read',
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+/**
+ * The closed list of permissions, and each role's, live in src/core/access/roles.ts: one list,
+ * which the roles are defined against. Add a permission there.
+ */
+export { PERMISSIONS, type Permission } from '../../core/access/roles.js';
 
 /** Marks a route anyone may use, with no credentials (liveness probes). */
 export const PUBLIC = 'public';
@@ -59,17 +47,20 @@ export function requireDeclaredAccess(app: FastifyInstance): void {
 }
 
 /**
- * The access check, run before every request's handler (and before its schema validation).
- * It checks nothing yet: access control (the next issue) goes here, and only here — who the
- * caller is (UNAUTHORIZED when unknown), then whether they hold `access` (FORBIDDEN), both from
- * the error catalogue; 'public' routes pass.
+ * The access check, run before every request's handler (and before its schema validation): who
+ * the caller is (UNAUTHORIZED when unknown), then whether they hold `access` (FORBIDDEN naming
+ * it), both from the error catalogue; 'public' routes pass. Access control (src/access/, which
+ * this layer does not import) supplies it: `installAccessControl(app, access.check)`.
  */
-export async function checkAccess(_request: FastifyRequest, _access: RouteAccess | undefined): Promise<void> {}
+export type AccessCheck = (request: FastifyRequest, access: RouteAccess | undefined) => Promise<void>;
 
-/** Declared access required at startup, and checked on every request. */
-export function installAccessControl(app: FastifyInstance): void {
+/** The check of an API without access control: lets everything through (tests of the routes alone). */
+export const checkNothing: AccessCheck = async () => {};
+
+/** Declared access required at startup, and `check` run on every request. */
+export function installAccessControl(app: FastifyInstance, check: AccessCheck = checkNothing): void {
   requireDeclaredAccess(app);
   app.addHook('onRequest', async (request) => {
-    await checkAccess(request, request.routeOptions.config.permission);
+    await check(request, request.routeOptions.config.permission);
   });
 }

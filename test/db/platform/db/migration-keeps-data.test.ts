@@ -80,8 +80,10 @@ describe.each(DB_KINDS)('upgrading a populated database of the version before of
     await (await migrationsBefore).rm();
   });
 
-  it('applies only the new migration', () => {
-    expect(db.migrations?.applied).toEqual(['20261202090000_offices_and_subjects']);
+  it('applies the migrations from offices on, none of the earlier ones again', () => {
+    expect(db.migrations?.applied[0]).toBe('20261202090000_offices_and_subjects');
+    expect(db.migrations?.applied).not.toContain(BEFORE_OFFICES[0]);
+    expect(db.migrations?.applied).not.toContain(BEFORE_OFFICES[1]);
   });
 
   it('keeps every call, each in the default office and inbound, with the officer-completed fields', async () => {
@@ -112,7 +114,9 @@ describe.each(DB_KINDS)('upgrading a populated database of the version before of
     const res = await api.inject({ method: 'GET', url: '/discipline-records' });
     expect(res.statusCode).toBe(200);
     const items = res.json<{ items: RecordJson[] }>().items;
-    expect(items).toEqual([
+    // Fields later versions add are not checked here: only that nothing of these rows was lost.
+    expect(items).toHaveLength(2);
+    expect(items).toMatchObject([
       {
         id: '55555555-5555-4555-8555-555555555555',
         officeId: 'default',

@@ -17,11 +17,14 @@ describe('the catalogue', () => {
     expect(Object.fromEntries(Object.entries(ERRORS).map(([code, e]) => [code, e.status]))).toEqual({
       BAD_REQUEST: 400,
       UNAUTHORIZED: 401,
+      SIGN_IN_FAILED: 401,
       FORBIDDEN: 403,
       NOT_FOUND: 404,
+      CONFLICT: 409,
       PAYLOAD_TOO_LARGE: 413,
       URI_TOO_LONG: 414,
       UNSUPPORTED_MEDIA_TYPE: 415,
+      TOO_MANY_REQUESTS: 429,
       INTERNAL: 500,
       DATABASE_UNAVAILABLE: 503,
     });

@@ -1,0 +1,157 @@
+/**
+ * The roster's operations over its stores: open a month, import its shifts, move it through
+ * submitted → approved → published, request and decide swaps, and who is on duty at a desk. The
+ * rules are src/core/roster's; this reads what they need, stores what they return, and turns a
+ * refusal into a RosterError (its code names it). Permission checks and the audit of who did what
+ * go here when access control lands; times and actors are passed in.
+ */
+import type { OfficeId } from '../core/office.js';
+import { newRosterMonth, transitionRoster, type RosterCommand } from '../core/roster/roster-lifecycle.js';
+import type { PlannedShift, RosterActor, RosterMonth, RuleError, SwapRequest, YearMonth } from '../core/roster/roster-model.js';
+import { deskOverlaps } from '../core/roster/roster-shifts.js';
+import { newSwapRequest, transitionSwap, type SwapCommand, type SwapContext, type SwapInput } from '../core/roster/shift-swaps.js';
+import { whoIsOnDuty, type NO_ONE_ROSTERED, type OnDuty } from '../core/roster/who-is-on-duty.js';
+import type { DayCalendar, LocalDate, Schedule } from '../core/schedule/schedule-model.js';
+import { RosterError, unknownOfficer, unknownShift, type RosterFailureCode } from './roster-errors.js';
+import { importRoster, type ImportProblem, type RosterImportResult } from './roster-import.js';
+import type { RosterStores, ShiftRecord } from './roster-store.js';
+
+const refusal = (error: RuleError<RosterFailureCode>) => new RosterError(error.code, error.message);
+
+export interface ImportTarget {
+  schedule: Schedule;
+  calendar: DayCalendar;
+  /** Desk names the file may use → endpoint; default: the schedule's desk destinations. */
+  desks?: ReadonlyMap<string, string>;
+  /** Recorded in the roster's history ("import roster.xlsx: 62 shifts"). */
+  fileName?: string;
+}
+
+export type ImportOutcome =
+  | { ok: true; roster: RosterMonth; shifts: ShiftRecord[]; format: Extract<RosterImportResult, { ok: true }>['format']; encoding: Extract<RosterImportResult, { ok: true }>['encoding'] }
+  | { ok: false; problems: ImportProblem[] };
+
+export class RosterService {
+  constructor(private readonly stores: RosterStores) {}
+
+  async openMonth(officeId: OfficeId, month: YearMonth, by: RosterActor, at: Date): Promise<RosterMonth> {
+    const made = newRosterMonth({ officeId, month, by, at });
+    if (!made.ok) throw refusal(made.error);
+    return this.stores.rosters.createMonth(made.value);
+  }
+
+  async getMonth(officeId: OfficeId, month: YearMonth): Promise<RosterMonth> {
+    const roster = await this.stores.rosters.getMonth(officeId, month);
+    if (!roster) throw new RosterError('not-found', `office ${officeId} has no roster for ${month}`);
+    return roster;
+  }
+
+  async #apply(officeId: OfficeId, month: YearMonth, command: RosterCommand): Promise<RosterMonth> {
+    const current = await this.getMonth(officeId, month);
+    const next = transitionRoster(current, command);
+    if (!next.ok) throw refusal(next.error);
+    return this.stores.rosters.saveTransition(current, next.value);
+  }
+
+  submit(officeId: OfficeId, month: YearMonth, by: RosterActor, at: Date): Promise<RosterMonth> {
+    return this.#apply(officeId, month, { action: 'submit', by, at });
+  }
+
+  approve(officeId: OfficeId, month: YearMonth, by: RosterActor, at: Date): Promise<RosterMonth> {
+    return this.#apply(officeId, month, { action: 'approve', by, at });
+  }
+
+  returnToDraft(officeId: OfficeId, month: YearMonth, by: RosterActor, at: Date, reason: string): Promise<RosterMonth> {
+    return this.#apply(officeId, month, { action: 'return', by, at, reason });
+  }
+
+  /** `holidays`: statutory holiday dates around the month; `timezone`: the office's (its schedule's). Lateness is recorded on the roster. */
+  async publish(officeId: OfficeId, month: YearMonth, by: RosterActor, at: Date, context: { holidays: readonly LocalDate[]; timezone: string }): Promise<RosterMonth> {
+    const current = await this.getMonth(officeId, month);
+    const shifts = await this.stores.rosters.listShifts(officeId, current.id);
+    const next = transitionRoster(current, { action: 'publish', by, at, deadlines: { shiftDates: shifts.map((s) => s.date), ...context } });
+    if (!next.ok) throw refusal(next.error);
+    return this.stores.rosters.saveTransition(current, next.value);
+  }
+
+  /** Replaces the draft's shifts (a new revision); the old ones are kept, superseded. */
+  async reviseShifts(officeId: OfficeId, month: YearMonth, shifts: readonly PlannedShift[], by: RosterActor, at: Date, note: string | null = null): Promise<{ roster: RosterMonth; shifts: ShiftRecord[] }> {
+    if (shifts.length === 0) throw new RosterError('no-shifts', 'a revision needs at least one shift');
+    const overlap = deskOverlaps(shifts)[0];
+    if (overlap) {
+      const [a, b] = [shifts[overlap.other]!, shifts[overlap.index]!];
+      throw new RosterError('shifts-overlap', `desk ${overlap.key} has two shifts at once: ${a.date} ${a.periodLabel} and ${b.date} ${b.periodLabel}`);
+    }
+    const current = await this.getMonth(officeId, month);
+    const next = transitionRoster(current, { action: 'revise', by, at, note });
+    if (!next.ok) throw refusal(next.error);
+    return this.stores.rosters.saveRevision(current, next.value, shifts);
+  }
+
+  /** Imports a spreadsheet into the month's draft: every shift, or, for a file with problems, nothing (and the problems). */
+  async importFile(officeId: OfficeId, month: YearMonth, bytes: Uint8Array, target: ImportTarget, by: RosterActor, at: Date): Promise<ImportOutcome> {
+    const current = await this.getMonth(officeId, month);
+    const allowed = transitionRoster(current, { action: 'revise', by, at });
+    if (!allowed.ok) throw refusal(allowed.error);
+    const officers = await this.stores.officers.list(officeId);
+    const result = await importRoster(bytes, { officeId, month, schedule: target.schedule, calendar: target.calendar, officers, ...(target.desks ? { desks: target.desks } : {}) });
+    if (!result.ok) return result;
+    const note = `import ${target.fileName ?? `a ${result.format.toUpperCase()} file`}: ${result.shifts.length} shifts`;
+    const stored = await this.reviseShifts(officeId, month, result.shifts, by, at, note);
+    return { ok: true, ...stored, format: result.format, encoding: result.encoding };
+  }
+
+  async #swapContext(officeId: OfficeId, shiftId: string, counterpartShiftId: string | null, counterpartId: string): Promise<SwapContext> {
+    const { rosters, officers, swaps } = this.stores;
+    const shift = await rosters.getShift(officeId, shiftId);
+    if (!shift) throw unknownShift(officeId, shiftId);
+    const counterpartShift = counterpartShiftId === null ? null : await rosters.getShift(officeId, counterpartShiftId);
+    if (counterpartShiftId !== null && !counterpartShift) throw unknownShift(officeId, counterpartShiftId);
+    const counterpart = await officers.get(officeId, counterpartId);
+    if (!counterpart) throw unknownOfficer(officeId, counterpartId);
+    let published = true;
+    for (const s of [shift, counterpartShift]) {
+      if (!s) continue;
+      const month = await rosters.getMonthById(officeId, s.rosterMonthId);
+      if (month?.status !== 'published' || s.supersededAt !== null) published = false;
+    }
+    const touching = await swaps.listForShifts(officeId, [shift.id, ...(counterpartShift ? [counterpartShift.id] : [])]);
+    return { shift, counterpartShift, counterpart, published, swaps: touching };
+  }
+
+  async requestSwap(input: SwapInput): Promise<SwapRequest> {
+    const context = await this.#swapContext(input.officeId, input.shiftId, input.counterpartShiftId, input.counterpartId);
+    const made = newSwapRequest(input, context);
+    if (!made.ok) throw refusal(made.error);
+    return this.stores.swaps.create(made.value);
+  }
+
+  async #swap(officeId: OfficeId, id: string, command: (current: SwapRequest) => Promise<SwapCommand>): Promise<SwapRequest> {
+    const current = await this.stores.swaps.get(officeId, id);
+    if (!current) throw new RosterError('not-found', `office ${officeId} has no swap request ${id}`);
+    const next = transitionSwap(current, await command(current));
+    if (!next.ok) throw refusal(next.error);
+    return this.stores.swaps.saveTransition(current, next.value);
+  }
+
+  /** The counterpart agrees or declines. */
+  answerSwap(officeId: OfficeId, id: string, answer: 'agree' | 'decline', by: RosterActor, at: Date): Promise<SwapRequest> {
+    return this.#swap(officeId, id, async () => ({ action: answer, by, at }));
+  }
+
+  /** The duty director approves (the swap is checked against the shifts as they stand) or rejects. */
+  decideSwap(officeId: OfficeId, id: string, decision: 'approve' | 'reject', by: RosterActor, at: Date, note: string | null = null): Promise<SwapRequest> {
+    return this.#swap(officeId, id, async (current) =>
+      decision === 'reject'
+        ? { action: 'reject', by, at, note }
+        : { action: 'approve', by, at, note, context: await this.#swapContext(officeId, current.shiftId, current.counterpartShiftId, current.counterpartId) },
+    );
+  }
+
+  /** Who is accountable for `desk` at `at`, from the published rosters and the swaps approved by then. */
+  async whoIsOnDuty(officeId: OfficeId, desk: string, at: Date): Promise<OnDuty | typeof NO_ONE_ROSTERED> {
+    const shifts = await this.stores.rosters.listPublishedShifts(officeId, at, new Date(at.getTime() + 1));
+    const swaps = shifts.length === 0 ? [] : await this.stores.swaps.listForShifts(officeId, shifts.map((s) => s.id));
+    return whoIsOnDuty(shifts, swaps, desk, at);
+  }
+}
