@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { normalizeUserName } from '../core/access/credential-rules.js';
+import { isUuid } from '../platform/db/json-mapping.js';
 import {
   auditSafe,
   auditSafeEntry,
@@ -30,7 +31,6 @@ export function memoryAccessStores(): AccessStores {
   return { users, sessions: new MemorySessionStore(users), tokens: new MemoryApiTokenStore(users), audit: new MemoryAuditStore() };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -62,7 +62,7 @@ export class MemoryUserStore implements UserStore {
 
   async get(id: string): Promise<UserRecord | null> {
     const row = this.rows.get(id.toLowerCase());
-    return row && UUID.test(id) ? clone(row) : null;
+    return row && isUuid(id) ? clone(row) : null;
   }
 
   async findByName(name: string): Promise<UserRecord | null> {
@@ -142,7 +142,7 @@ export class MemorySessionStore implements SessionStore {
 
   /** A session whose user is still there (a deleted user takes its sessions along, as ON DELETE CASCADE does). */
   #live(id: string): SessionRecord | undefined {
-    if (!UUID.test(id)) return undefined;
+    if (!isUuid(id)) return undefined;
     const row = this.#rows.get(id.toLowerCase());
     return row && this.users.rows.has(row.userId) ? row : undefined;
   }
@@ -189,7 +189,7 @@ export class MemoryApiTokenStore implements ApiTokenStore {
   }
 
   #live(id: string): ApiTokenRecord | undefined {
-    if (!UUID.test(id)) return undefined;
+    if (!isUuid(id)) return undefined;
     const row = this.#rows.get(id.toLowerCase());
     return row && this.users.rows.has(row.userId) ? row : undefined;
   }
@@ -214,7 +214,7 @@ export class MemoryAuditStore implements AuditStore {
           (!query.to || e.at.getTime() < query.to.getTime()) &&
           (!query.officeId || e.officeId === query.officeId) &&
           (!query.action || e.action === query.action) &&
-          (user === undefined || e.userName === name || (UUID.test(user) && e.userId === user.toLowerCase())),
+          (user === undefined || e.userName === name || (isUuid(user) && e.userId === user.toLowerCase())),
       )
       .map((e, seq) => ({ e, seq }))
       .sort((a, b) => b.e.at.getTime() - a.e.at.getTime() || b.seq - a.seq)

@@ -7,6 +7,7 @@ import type {
   User as UserRow,
 } from '../generated/prisma/client.js';
 import { isUuid } from '../platform/db/json-mapping.js';
+import { isUniqueViolation } from '../platform/db/unique-violation.js';
 import type { Role } from '../core/access/roles.js';
 import { normalizeUserName } from '../core/access/credential-rules.js';
 import {
@@ -34,12 +35,6 @@ import {
 /** The access stores on one Prisma client (PostgreSQL / PGlite). No Prisma type leaves this file. */
 export function prismaAccessStores(prisma: PrismaClient): AccessStores {
   return { users: new PrismaUserStore(prisma), sessions: new PrismaSessionStore(prisma), tokens: new PrismaApiTokenStore(prisma), audit: new PrismaAuditStore(prisma) };
-}
-
-/** Prisma's P2002, or (PGlite's adapter) the driver's SQLSTATE 23505 unmapped. */
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: unknown; cause?: { code?: unknown } } | null;
-  return e?.code === 'P2002' || e?.cause?.code === '23505';
 }
 
 function userData(user: NewUser) {

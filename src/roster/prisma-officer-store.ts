@@ -1,4 +1,5 @@
 import type { DutyOfficer as OfficerRow, PrismaClient } from '../generated/prisma/client.js';
+import { isUniqueViolation } from '../platform/db/unique-violation.js';
 import { isUuid } from '../platform/db/json-mapping.js';
 import type { OfficeId } from '../core/office.js';
 import type { Officer } from '../core/roster/roster-model.js';
@@ -54,15 +55,6 @@ export class PrismaOfficerStore implements OfficerStore {
     if (!officer) throw officerNotFound(officeId, id);
     return officer;
   }
-}
-
-/**
- * A unique key refused the row: Prisma's P2002 (as the pg adapter reports it), or PostgreSQL's
- * 23505 in the cause (as the PGlite adapter passes it on, unmapped).
- */
-export function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: unknown; cause?: { kind?: unknown; code?: unknown } } | null;
-  return e?.code === 'P2002' || e?.cause?.kind === 'UniqueConstraintViolation' || (e?.cause?.kind === 'postgres' && e.cause.code === '23505');
 }
 
 function toOfficer(row: OfficerRow): OfficerRecord {

@@ -4,7 +4,8 @@ import { isUuid } from '../platform/db/json-mapping.js';
 import type { OfficeId } from '../core/office.js';
 import type { PlannedShift, PublicationLateness, RosterAction, RosterMonth, RosterStatus, YearMonth } from '../core/roster/roster-model.js';
 import { RosterError, rosterChanged, rosterExists, unknownOfficer } from './roster-errors.js';
-import { isUniqueViolation, PrismaOfficerStore } from './prisma-officer-store.js';
+import { isUniqueViolation } from '../platform/db/unique-violation.js';
+import { PrismaOfficerStore } from './prisma-officer-store.js';
 import { PrismaSwapStore } from './prisma-swap-store.js';
 import { appendedEvents, byStart, compareText, type RosterStore, type RosterStores, type ShiftRecord } from './roster-store.js';
 
