@@ -37,3 +37,22 @@ export function accessSettings(overrides: { [K in keyof AccessSettings]?: Partia
     maxTokensPerUser: overrides.maxTokensPerUser ?? d.maxTokensPerUser,
   };
 }
+
+/** The settings of the config's `access` section. */
+export function accessSettingsOf(config: {
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
+  cookieName: string;
+  cookieSecure: boolean;
+  signInMaxFailures: number;
+  signInWindowMinutes: number;
+  signInAttemptsPerMinute: number;
+  maxTokensPerUser: number;
+}): AccessSettings {
+  return accessSettings({
+    session: { idleTimeoutMs: config.sessionIdleMinutes * 60_000, absoluteTimeoutMs: config.sessionMaxHours * 3600_000 },
+    cookie: { name: config.cookieName, secure: config.cookieSecure },
+    signIn: { maxFailures: config.signInMaxFailures, failureWindowMs: config.signInWindowMinutes * 60_000, attemptsPerMinute: config.signInAttemptsPerMinute },
+    maxTokensPerUser: config.maxTokensPerUser,
+  });
+}

@@ -1,36 +1,48 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
+import type { Access } from '../access/access.js';
+import { accessPlugin } from '../access/access-plugin.js';
+import { registerSecurityHeaders } from '../access/security-headers.js';
+import type { ViewerOf } from '../access/viewer.js';
 import { callRoutes } from '../calls/call-routes.js';
 import type { CallService } from '../calls/call-service.js';
-import { disciplineRoutes, type ActorOf } from '../discipline/discipline-routes.js';
+import { disciplineRoutes } from '../discipline/discipline-routes.js';
 import type { DisciplineService } from '../discipline/discipline-service.js';
 import { installErrorHandler } from '../platform/http/errors.js';
 import { installAccessControl } from '../platform/http/permissions.js';
+import { rosterRoutes, type RosterRouteDeps } from '../roster/roster-routes.js';
 import { registerApiDocs } from './api-docs.js';
 import { healthRoutes, type HealthReport } from './health-routes.js';
 
-const API_VERSION = '0.1.0';
+const API_VERSION = '0.2.0';
 
 /** What the API serves: routes → services → stores; the stores stay behind the services. */
 export interface AppDeps {
   calls: CallService;
   discipline: DisciplineService;
+  roster: RosterRouteDeps;
   health: () => HealthReport;
-  /** Who is acting on a request (src/discipline/discipline-routes.ts); none until access control is wired: changes are refused. */
-  actorOf?: ActorOf;
+  access: Access;
+  /** Who reads or changes duty records on a request, and what they may read (src/access/viewer.ts). */
+  viewerOf: ViewerOf;
 }
 
 /**
  * The HTTP API as a Fastify plugin; src/app/service.ts boots it, tests inject() into it
  * (test/support/http.ts buildApi). Every route declares its permission (installAccessControl
- * refuses to start otherwise); every error answer comes from the catalogue (platform/http/errors).
+ * refuses to start otherwise) and every request passes the access check (src/access/) before
+ * its handler: no credential → 401, a permission the role lacks → 403 naming it. Every error
+ * answer comes from the catalogue (platform/http/errors).
  */
 export const app: FastifyPluginAsync<AppDeps> = async (fastify, deps) => {
   const api = fastify.withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandler(api);
+  await registerSecurityHeaders(api, { https: deps.access.settings.cookie.secure });
   await registerApiDocs(api, API_VERSION);
-  installAccessControl(api);
+  installAccessControl(api, deps.access.check);
+  await api.register(accessPlugin, { access: deps.access });
   await api.register(healthRoutes, { health: deps.health });
-  await api.register(callRoutes, { calls: deps.calls });
-  await api.register(disciplineRoutes, { discipline: deps.discipline, ...(deps.actorOf && { actorOf: deps.actorOf }) });
+  await api.register(callRoutes, { calls: deps.calls, viewerOf: deps.viewerOf });
+  await api.register(disciplineRoutes, { discipline: deps.discipline, viewerOf: deps.viewerOf });
+  await api.register(rosterRoutes, deps.roster);
 };

@@ -9,6 +9,7 @@ import type { CallStore } from '../calls/call-store.js';
 import { closeUnfinishedCalls } from '../calls/unfinished-calls.js';
 import { UnreachedCalls } from '../calls/unreached-calls.js';
 import { describeAttempts } from '../core/call/call-rules.js';
+import type { DutyAttribution } from '../core/discipline/discipline-model.js';
 import type { PhoneRole } from '../core/phone-role.js';
 import type { OfficeId } from '../core/office.js';
 import type { Schedule } from '../core/schedule/schedule-model.js';
@@ -26,6 +27,8 @@ const UNFOLLOWED_SWEEP_DELAY_MS = 250;
 export interface OfficeRuntimeOptions {
   office: OfficeConfig;
   rings: Config['rings'];
+  /** Who the approved roster holds accountable for a desk at a moment (attribution); null: not known. */
+  dutyAt?: (desk: string | null, at: Date) => DutyAttribution | null;
   /** Makes the office's PBX port; the roles say what each endpoint is for. */
   connect: (roleOf: (endpoint: string) => PhoneRole) => PbxPort;
   calls: Pick<CallStore, 'listOpen'>;
@@ -63,7 +66,7 @@ export async function createOfficeRuntime(options: OfficeRuntimeOptions): Promis
 
   const unreached = new UnreachedCalls();
   const tracker = new CallTracker({
-    rules: { officeId: office.id, rules: { threshold: rings.threshold, cadence: { onMs: rings.onMs, offMs: rings.offMs } } },
+    rules: { officeId: office.id, rules: { threshold: rings.threshold, cadence: { onMs: rings.onMs, offMs: rings.offMs } }, ...(options.dutyAt && { dutyAt: options.dutyAt }) },
     sink: options.sink,
     clock: pbx.clock,
     pbx,

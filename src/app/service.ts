@@ -14,6 +14,16 @@ import type { CallStore } from '../calls/call-store.js';
 import type { CallTracker } from '../calls/call-tracker.js';
 import { callSink, registerCallWrites, type CallFacts } from '../calls/call-writes.js';
 import { PrismaCallStore } from '../calls/prisma-call-store.js';
+import { createAccess, type Access } from '../access/access.js';
+import { accessSettingsOf } from '../access/access-settings.js';
+import { deferredAccessStores } from '../access/access-store.js';
+import { prismaAccessStores } from '../access/prisma-access-store.js';
+import { viewerResolver } from '../access/viewer.js';
+import { LiveRoster } from '../roster/live-roster.js';
+import { createPrismaRosterStores } from '../roster/prisma-roster-store.js';
+import { RosterService } from '../roster/roster-service.js';
+import { deferredRosterStores } from '../roster/roster-store.js';
+import { fileCalendarOverrideStore, loadHolidayCalendar } from '../schedule/calendar-override-store.js';
 import { DisciplineService } from '../discipline/discipline-service.js';
 import type { DisciplineStore } from '../discipline/discipline-store.js';
 import { registerDisciplineWrites, type DisciplineFacts } from '../discipline/discipline-writes.js';
@@ -52,6 +62,9 @@ export interface RunningService {
   facts: Pick<EventBus<ServiceFacts>, 'subscribe'>;
   /** State of the database; `opened` resolves once it is open. */
   database: Pick<DatabaseOpener<unknown>, 'status' | 'opened'>;
+  /** Access control: its stores (users, sessions, tokens, the audit trail) and checks. */
+  access: Access;
+  roster: RosterService;
   /** Spill files of earlier shutdowns re-queued at start; `landed` once stored and deleted. */
   spilled: RequeuedSpills;
   /** Resolves with the error that keeps the service from working (a broken migration): stop then. */
@@ -71,12 +84,19 @@ export async function startService(config: Config, { logger, clock: localClock =
   const database = new DatabaseOpener({
     kind: config.database.url ? 'postgres' : 'pglite',
     open: () => openDatabase({ url: config.database.url || undefined, dataDir: config.database.dataDir, logger: dbLog }),
-    stores: (db) => ({ calls: new PrismaCallStore(db.prisma), discipline: new PrismaDisciplineStore(db.prisma) }),
+    stores: (db) => ({
+      calls: new PrismaCallStore(db.prisma),
+      discipline: new PrismaDisciplineStore(db.prisma),
+      access: prismaAccessStores(db.prisma),
+      roster: createPrismaRosterStores(db.prisma),
+    }),
     logger: dbLog,
     retry: { initialDelayMs: config.database.openRetryInitialMs, maxDelayMs: config.database.openRetryMaxMs },
   });
   const calls = deferred<CallStore>(() => database.stores().calls);
   const discipline = deferred<DisciplineStore>(() => database.stores().discipline);
+  const rosterStores = deferredRosterStores(() => database.stores().roster);
+  const access = createAccess({ stores: deferredAccessStores(() => database.stores().access), clock: localClock, settings: accessSettingsOf(config.access) });
   const facts = new EventBus<ServiceFacts>(logger.child({ component: 'facts' }));
   const writes = new WriteQueue({ logger: logger.child({ component: 'writes' }), retry: { initialDelayMs: 200, maxDelayMs: 10_000 }, facts });
   const callWrites = registerCallWrites(writes, calls);
@@ -86,12 +106,18 @@ export async function startService(config: Config, { logger, clock: localClock =
   let spilledLanded!: () => void;
   const spilledReady = new Promise<void>((resolve) => (spilledLanded = resolve));
 
+  // The published roster of each office in memory: attribution at the N-th ring reads it, never the database.
+  const liveRosters = new Map(officesOf(config).map((o) => [o.id, new LiveRoster(o.id, rosterStores, localClock, logger.child({ office: o.id, component: 'roster' }))]));
+  const roster = new RosterService(rosterStores, (officeId) => void liveRosters.get(officeId)?.refresh());
+
   const offices: OfficeRuntime[] = [];
   for (const office of officesOf(config)) {
+    const live = liveRosters.get(office.id)!;
     offices.push(
       await createOfficeRuntime({
         office,
         rings: config.rings,
+        dutyAt: (desk, at) => live.dutyAt(desk, at),
         connect: (roleOf) =>
           new AsteriskPort({
             host: office.ami.host,
@@ -117,7 +143,7 @@ export async function startService(config: Config, { logger, clock: localClock =
   // From November on: next year's holiday calendar not imported yet (/healthz warnings, and the log).
   const calendarWarnings = await startCalendarWarnings(config, localClock, logger.child({ component: 'schedule' }), offices[0]?.schedule?.timezone);
   const httpLog: FastifyBaseLogger = logger.child({ component: 'http' });
-  const http = Fastify({ ...serverOptions, loggerInstance: httpLog });
+  const http = Fastify({ ...serverOptions, loggerInstance: httpLog, trustProxy: config.http.trustProxy });
   let calendar: string[] = [];
   http.addHook('onRequest', async (request) => {
     if (request.url.startsWith('/healthz')) calendar = await calendarWarnings.current();
@@ -125,8 +151,11 @@ export async function startService(config: Config, { logger, clock: localClock =
   let url: string;
   try {
     await http.register(app, {
-      calls: new CallService(calls),
-      discipline: new DisciplineService(discipline, localClock),
+      calls: new CallService(calls, access.audit),
+      discipline: new DisciplineService(discipline, access.audit, localClock),
+      roster: { roster, clock: localClock, officeSchedule: officeScheduleOf(offices, config) },
+      access,
+      viewerOf: viewerResolver((officeId, officerId) => roster.shiftsOf(officeId, officerId, localClock.now())),
       health: () => healthReport({ offices: offices.map((o) => o.health()), database: database.status(), writes: writes.stats(), warnings: calendar }),
     });
     url = await http.listen({ host: config.http.host, port: config.http.port });
@@ -137,7 +166,10 @@ export async function startService(config: Config, { logger, clock: localClock =
   }
   logger.info({ url, offices: offices.map((o) => o.id) }, 'HTTP API listening');
 
-  void database.opened.then(() => writes.retryNow());
+  void database.opened.then(() => {
+    writes.retryNow();
+    for (const live of liveRosters.values()) void live.start();
+  });
   database.start();
   // Before the PBXs are heard: live snapshots of the same calls, being newer, must win over these.
   const spilled = await requeueSpilledWrites(spill, writes, spillLog);
@@ -148,6 +180,7 @@ export async function startService(config: Config, { logger, clock: localClock =
   const stop = ({ drainTimeoutMs = 10_000 }: { drainTimeoutMs?: number } = {}) =>
     (stopping ??= (async () => {
       calendarWarnings.stop();
+      for (const live of liveRosters.values()) live.stop();
       await http.close();
       await Promise.all(offices.map((o) => o.stop()));
       const closed = await writes.close({ drainTimeoutMs });
@@ -156,5 +189,14 @@ export async function startService(config: Config, { logger, clock: localClock =
     })());
 
   const first = offices[0]!;
-  return { http, url, offices, pbx: first.pbx, tracker: first.tracker, writes, facts, database, spilled, failed: database.failed, stop };
+  return { http, url, offices, pbx: first.pbx, tracker: first.tracker, writes, facts, database, access, roster, spilled, failed: database.failed, stop };
+}
+
+/** An office's schedule (read at start) and the holiday calendar as it stands now (imports included). */
+function officeScheduleOf(offices: readonly OfficeRuntime[], config: Config) {
+  return async (officeId: string) => {
+    const schedule = offices.find((o) => o.id === officeId)?.schedule;
+    if (!schedule) return null;
+    return { schedule, calendar: await loadHolidayCalendar(fileCalendarOverrideStore(config.schedule.calendarOverrides)) };
+  };
 }

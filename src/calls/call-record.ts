@@ -1,3 +1,4 @@
+import type { TimeRange } from '../core/time-range.js';
 import type { CallDirection, CallOutcome, CallSnapshot } from '../core/call/call-model.js';
 import type { OfficeId } from '../core/office.js';
 
@@ -17,6 +18,8 @@ export interface CallQuery {
   direction?: CallDirection;
   from?: Date; // offeredAt >= from
   to?: Date; // offeredAt < to
+  /** When given, offeredAt must also fall in one of these (a duty officer's shifts); none: nothing matches. */
+  within?: readonly TimeRange[];
   outcome?: CallOutcome;
   reachedNobody?: boolean;
   limit: number;

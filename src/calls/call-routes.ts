@@ -5,6 +5,7 @@ import { withIsoDates } from '../platform/http/json.js';
 import { parsePage, parseRange } from '../platform/http/range.js';
 import { DateTime, ErrorBody, Nullable, OfficeParam, RangeQuery, TimelineEntry } from '../platform/http/schemas.js';
 import { CALL_DIRECTIONS, CALL_OUTCOMES } from '../core/call/call-model.js';
+import type { ViewerOf } from '../access/viewer.js';
 import type { CallService } from './call-service.js';
 
 const Call = Type.Object({
@@ -32,23 +33,23 @@ const Call = Type.Object({
   updatedAt: DateTime,
 });
 
-export const callRoutes: FastifyPluginAsyncTypebox<{ calls: CallService }> = async (app, { calls }) => {
+export const callRoutes: FastifyPluginAsyncTypebox<{ calls: CallService; viewerOf: ViewerOf }> = async (app, { calls, viewerOf }) => {
   app.get(
     '/calls',
     {
       config: { permission: 'calls:read' },
       schema: {
-        summary: 'Call-log entries (值班记录), newest first',
+        summary: "Call-log entries (值班记录), newest first: a duty officer's own shifts, a supervisor's or auditor's office (every read is audited)",
         querystring: Type.Object(
           { ...RangeQuery, office: Type.Optional(OfficeParam), direction: Type.Optional(Type.Enum([...CALL_DIRECTIONS])), outcome: Type.Optional(Type.Enum([...CALL_OUTCOMES])), reachedNobody: Type.Optional(Type.Boolean()) },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ items: Type.Array(Call) }), 400: ErrorBody, 503: ErrorBody },
+        response: { 200: Type.Object({ items: Type.Array(Call) }), 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 503: ErrorBody },
       },
     },
     async (request) => {
       const { office, direction, outcome, reachedNobody } = request.query;
-      const items = await calls.list({ ...parseRange(request.query), ...(office && { officeId: office }), ...(direction && { direction }), ...(outcome && { outcome }), ...(reachedNobody !== undefined && { reachedNobody }), ...parsePage(request.query) });
+      const items = await calls.list({ ...parseRange(request.query), ...(office && { officeId: office }), ...(direction && { direction }), ...(outcome && { outcome }), ...(reachedNobody !== undefined && { reachedNobody }), ...parsePage(request.query) }, await viewerOf(request));
       return { items: items.map(withIsoDates) };
     },
   );
@@ -58,12 +59,13 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ calls: CallService }> = asy
     {
       config: { permission: 'calls:read' },
       schema: {
+        summary: 'One call-log entry; 404 when it is not in your scope (the read is audited)',
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }),
-        response: { 200: Call, 400: ErrorBody, 404: ErrorBody, 503: ErrorBody },
+        response: { 200: Call, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 503: ErrorBody },
       },
     },
     async (request) => {
-      const call = await calls.get(request.params.id);
+      const call = await calls.get(request.params.id, await viewerOf(request));
       if (!call) throw notFound(`call ${request.params.id}`);
       return withIsoDates(call);
     },

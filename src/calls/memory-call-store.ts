@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CallQuery, CallRecord } from './call-record.js';
 import type { CallSnapshot } from '../core/call/call-model.js';
 import type { OfficeId } from '../core/office.js';
+import { inAnyRange } from '../core/time-range.js';
 import type { CallStore } from './call-store.js';
 
 /**
@@ -42,6 +43,7 @@ export class MemoryCallStore implements CallStore {
           (!query.direction || r.direction === query.direction) &&
           (!query.from || r.offeredAt.getTime() >= query.from.getTime()) &&
           (!query.to || r.offeredAt.getTime() < query.to.getTime()) &&
+          (!query.within || inAnyRange(r.offeredAt, query.within)) &&
           (!query.outcome || r.outcome === query.outcome) &&
           (query.reachedNobody === undefined || r.reachedNobody === query.reachedNobody),
       )

@@ -1,4 +1,5 @@
 import type { CallLogEntry as CallLogEntryRow, PrismaClient } from '../generated/prisma/client.js';
+import { timeFilter } from '../platform/db/time-filter.js';
 import { asDirection, asOutcome, isUuid, timelineFromJson, timelineToJson } from '../platform/db/json-mapping.js';
 import type { CallQuery, CallRecord } from './call-record.js';
 import { snapshotOf, type CallSnapshot } from '../core/call/call-model.js';
@@ -32,13 +33,15 @@ export class PrismaCallStore implements CallStore {
   }
 
   async list(query: CallQuery): Promise<CallRecord[]> {
+    if (query.within?.length === 0) return [];
     const rows = await this.prisma.callLogEntry.findMany({
       where: {
         ...(query.officeId ? { officeId: query.officeId } : {}),
         ...(query.direction ? { direction: query.direction } : {}),
-        ...(query.from || query.to ? { offeredAt: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lt: query.to } : {}) } } : {}),
+        ...(query.from || query.to ? { offeredAt: timeFilter(query) } : {}),
         ...(query.outcome ? { outcome: query.outcome } : {}),
         ...(query.reachedNobody !== undefined ? { reachedNobody: query.reachedNobody } : {}),
+        ...(query.within ? { OR: query.within.map((r) => ({ offeredAt: timeFilter(r) })) } : {}),
       },
       // id breaks ties so that pages are stable.
       orderBy: [{ offeredAt: 'desc' }, { id: 'desc' }],

@@ -1,8 +1,10 @@
-import type { DisciplineInput, DisciplineStatus, DisciplineType, MistakeKind } from '../core/discipline/discipline-model.js';
+import type { TimeRange } from '../core/time-range.js';
+import type { DisciplineInput, DutyAttribution, DisciplineStatus, DisciplineType, MistakeKind } from '../core/discipline/discipline-model.js';
 import type { RecordEvent } from '../core/discipline/record-lifecycle.js';
 import type { OfficeId } from '../core/office.js';
 
-export interface DisciplineRecord extends Omit<DisciplineInput, 'mistakeKind'> {
+export interface DisciplineRecord extends Omit<DisciplineInput, 'mistakeKind' | 'duty'> {
+  duty: DutyAttribution | null;
   id: string;
   /** The kind of a mistake; null for an absence and for a mistake raised without one. */
   mistakeKind: MistakeKind | null;
@@ -25,6 +27,8 @@ export interface DisciplineQuery {
   officeId?: OfficeId;
   from?: Date; // occurredAt >= from
   to?: Date; // occurredAt < to
+  /** When given, occurredAt must also fall in one of these (a duty officer's shifts); none: nothing matches. */
+  within?: readonly TimeRange[];
   type?: DisciplineType;
   status?: DisciplineStatus;
   limit: number;

@@ -1,31 +1,31 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
-import Type, { type TSchema } from 'typebox';
+import type { ViewerOf } from '../access/viewer.js';
+import Type from 'typebox';
 import { withIsoDates } from '../platform/http/json.js';
-import { ApiError, badRequest } from '../platform/http/errors.js';
+import { badRequest } from '../platform/http/errors.js';
+import { strictBody } from '../platform/http/strict-body.js';
 import { parsePage, parseRange } from '../platform/http/range.js';
 import { DateTime, ErrorBody, Nullable, OfficeParam, RangeQuery, TimelineEntry } from '../platform/http/schemas.js';
-import { DISCIPLINE_STATUSES, DISCIPLINE_TYPES, MISTAKE_KIND_LABELS, MISTAKE_KINDS, SUBJECT_KINDS } from '../core/discipline/discipline-model.js';
+import { type DutyAttribution, DISCIPLINE_STATUSES, DISCIPLINE_TYPES, MISTAKE_KIND_LABELS, MISTAKE_KINDS, SUBJECT_KINDS } from '../core/discipline/discipline-model.js';
 import { MAX_NAME_LENGTH, MAX_TEXT_LENGTH, RECORD_EVENT_KINDS } from '../core/discipline/record-lifecycle.js';
 import { DEFAULT_OFFICE_ID } from '../core/office.js';
 import type { DisciplineRecord as StoredRecord, DisciplineRecordWithHistory } from './discipline-record.js';
 import type { DisciplineService } from './discipline-service.js';
 
-/**
- * Who is acting on a request, for the record's history: the signed-in user's name, or null when
- * nobody is. Access control (the next step of the roster issue) supplies it from the
- * authenticated caller; until it is wired the service supplies none, so every change to a record
- * is refused with 401 — nobody may change a record anonymously. Tests supply a fixed name.
- */
-export type ActorOf = (request: FastifyRequest) => string | null;
-
-/** Until access control is wired: nobody is signed in. */
-export const NOBODY_SIGNED_IN: ActorOf = () => null;
-
-/** The name tests act under (test/support/http.ts). */
-export const UNAUTHENTICATED_ACTOR = 'unauthenticated';
-
 const mistakeKinds = MISTAKE_KINDS.map((k) => `${k} ${MISTAKE_KIND_LABELS[k]}`).join(', ');
+
+const Duty = Type.Object(
+  {
+    noOneRostered: Type.Boolean({ description: 'no one was rostered at that desk then: a gap of the roster, reported on its own' }),
+    shiftId: Nullable(Type.String()),
+    shift: Nullable(Type.String({ description: 'the shift as people read it: date, period, desk' })),
+    officerIds: Type.Array(Type.String()),
+    officers: Type.Array(Type.String({ description: 'the duty officer(s) after approved swaps' })),
+    leaderId: Nullable(Type.String()),
+    leader: Nullable(Type.String({ description: '带班领导, the leader on duty' })),
+  },
+  { description: 'who the approved roster held accountable when it happened; null: not attributed by the roster (raised by hand, or stored before the roster)' },
+);
 
 const DisciplineRecord = Type.Object({
   id: Type.String(),
@@ -35,7 +35,8 @@ const DisciplineRecord = Type.Object({
   mistakeKind: Nullable(Type.Enum([...MISTAKE_KINDS], { description: `a mistake's kind (${mistakeKinds}); null for an absence` })),
   status: Type.Enum([...DISCIPLINE_STATUSES]),
   pbxCallId: Nullable(Type.String({ description: "the call's PBX id when the record is about a call (subject.kind 'call'), else null" })),
-  officer: Nullable(Type.String()),
+  officer: Nullable(Type.String({ description: 'who is accountable: the officer(s) the approved roster named (joined with 、), or whom a supervisor named' })),
+  duty: Nullable(Duty),
   deskEndpoint: Nullable(Type.String()),
   occurredAt: DateTime,
   reason: Type.String({ description: "why it was raised: the rules' finding, or the text of a mistake raised by hand" }),
@@ -70,19 +71,15 @@ const MistakeBody = Type.Object(
 );
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
-const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 503: ErrorBody };
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 503: ErrorBody };
 /** A request body is a few thousand characters at most: a bigger one is refused (413) before it is parsed. */
 const BODY_LIMIT = 64 * 1024;
 
-const recordJson = (r: StoredRecord) => ({ ...withIsoDates(r), pbxCallId: r.subject.kind === 'call' ? r.subject.id : null });
+const dutyJson = ({ shiftLabel, ...duty }: DutyAttribution) => ({ noOneRostered: duty.shiftId === null, ...duty, shift: shiftLabel });
+const recordJson = (r: StoredRecord) => ({ ...withIsoDates(r), duty: r.duty && dutyJson(r.duty), pbxCallId: r.subject.kind === 'call' ? r.subject.id : null });
 const withHistoryJson = ({ history, ...record }: DisciplineRecordWithHistory) => ({ ...recordJson(record), history: history.map(withIsoDates) });
 
-export const disciplineRoutes: FastifyPluginAsyncTypebox<{ discipline: DisciplineService; actorOf?: ActorOf }> = async (app, { discipline, actorOf = NOBODY_SIGNED_IN }) => {
-  const actor = (request: FastifyRequest): string => {
-    const name = actorOf(request);
-    if (!name) throw new ApiError('UNAUTHORIZED');
-    return name;
-  };
+export const disciplineRoutes: FastifyPluginAsyncTypebox<{ discipline: DisciplineService; viewerOf: ViewerOf }> = async (app, { discipline, viewerOf }) => {
   app.get(
     '/discipline-records',
     {
@@ -93,12 +90,12 @@ export const disciplineRoutes: FastifyPluginAsyncTypebox<{ discipline: Disciplin
           { ...RangeQuery, office: Type.Optional(OfficeParam), type: Type.Optional(Type.Enum([...DISCIPLINE_TYPES])), status: Type.Optional(Type.Enum([...DISCIPLINE_STATUSES])) },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ items: Type.Array(DisciplineRecord) }), 400: ErrorBody, 503: ErrorBody },
+        response: { 200: Type.Object({ items: Type.Array(DisciplineRecord) }), 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 503: ErrorBody },
       },
     },
     async (request) => {
       const { office, type, status } = request.query;
-      const items = await discipline.list({ ...parseRange(request.query), ...(office && { officeId: office }), ...(type && { type }), ...(status && { status }), ...parsePage(request.query) });
+      const items = await discipline.list({ ...parseRange(request.query), ...(office && { officeId: office }), ...(type && { type }), ...(status && { status }), ...parsePage(request.query) }, await viewerOf(request));
       return { items: items.map(recordJson) };
     },
   );
@@ -109,7 +106,7 @@ export const disciplineRoutes: FastifyPluginAsyncTypebox<{ discipline: Disciplin
       config: { permission: 'records:read' },
       schema: { summary: 'One discipline record with its history (who did what, when and why), oldest first', params: IdParams, response: { 200: RecordWithHistory, ...errors } },
     },
-    async (request) => withHistoryJson(await discipline.get(request.params.id)),
+    async (request) => withHistoryJson(await discipline.get(request.params.id, await viewerOf(request))),
   );
 
   app.post(
@@ -120,7 +117,7 @@ export const disciplineRoutes: FastifyPluginAsyncTypebox<{ discipline: Disciplin
       preValidation: strictBody(ObjectionBody),
       schema: { summary: "The officer's objection (申诉) to an open record: it stays open, the objection joins its history", params: IdParams, body: ObjectionBody, response: { 200: RecordWithHistory, ...errors } },
     },
-    async (request) => withHistoryJson(await discipline.object(request.params.id, request.body.text, actor(request))),
+    async (request) => withHistoryJson(await discipline.object(request.params.id, request.body.text, await viewerOf(request))),
   );
 
   app.post(
@@ -131,7 +128,7 @@ export const disciplineRoutes: FastifyPluginAsyncTypebox<{ discipline: Disciplin
       preValidation: strictBody(DecisionBody),
       schema: { summary: 'A supervisor confirms an open record, with a reason', params: IdParams, body: DecisionBody, response: { 200: RecordWithHistory, ...errors } },
     },
-    async (request) => withHistoryJson(await discipline.confirm(request.params.id, request.body.reason, actor(request))),
+    async (request) => withHistoryJson(await discipline.confirm(request.params.id, request.body.reason, await viewerOf(request))),
   );
 
   app.post(
@@ -142,7 +139,7 @@ export const disciplineRoutes: FastifyPluginAsyncTypebox<{ discipline: Disciplin
       preValidation: strictBody(DecisionBody),
       schema: { summary: 'A supervisor waives an open record, with a reason', params: IdParams, body: DecisionBody, response: { 200: RecordWithHistory, ...errors } },
     },
-    async (request) => withHistoryJson(await discipline.waive(request.params.id, request.body.reason, actor(request))),
+    async (request) => withHistoryJson(await discipline.waive(request.params.id, request.body.reason, await viewerOf(request))),
   );
 
   app.post(
@@ -158,44 +155,8 @@ export const disciplineRoutes: FastifyPluginAsyncTypebox<{ discipline: Disciplin
       const at = new Date(occurredAt);
       // The format lets a few strings through that are no instant (a leap second, 23:59:60).
       if (Number.isNaN(at.getTime())) throw badRequest(`body/occurredAt (${occurredAt}) is not a valid instant`);
-      const record = await discipline.raiseMistake({ officeId: officeId ?? DEFAULT_OFFICE_ID, subject, mistakeKind, text, officer: officer ?? null, occurredAt: at }, actor(request));
+      const record = await discipline.raiseMistake({ officeId: officeId ?? DEFAULT_OFFICE_ID, subject, mistakeKind, text, officer: officer ?? null, occurredAt: at }, await viewerOf(request));
       return reply.code(201).send(withHistoryJson(record));
     },
   );
 };
-
-/**
- * The schema validator coerces types (42 would pass as the text "42", ["x"] as "x"): a body must
- * carry strings where the schema says string, refused before validation otherwise.
- */
-function strictBody(schema: TSchema) {
-  return async (request: FastifyRequest) => {
-    const problem = wrongType(schema, request.body, 'body');
-    if (problem) throw badRequest(problem);
-  };
-}
-
-function wrongType(schema: TSchema, value: unknown, path: string): string | null {
-  if (value === undefined) return null;
-  const s = schema as { type?: string; anyOf?: TSchema[]; properties?: { [name: string]: TSchema } };
-  if (s.anyOf) {
-    if (s.anyOf.some((branch) => wrongType(branch, value, path) === null)) return null;
-    return `${path} must be ${s.anyOf.map((branch) => (branch as { type?: string }).type ?? 'another value').join(' or ')}`;
-  }
-  switch (s.type) {
-    case 'string':
-      return typeof value === 'string' ? null : `${path} must be string`;
-    case 'null':
-      return value === null ? null : `${path} must be null`;
-    case 'object': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return `${path} must be object`;
-      for (const [name, property] of Object.entries(s.properties ?? {})) {
-        const problem = wrongType(property, (value as { [name: string]: unknown })[name], `${path}/${name}`);
-        if (problem) return problem;
-      }
-      return null;
-    }
-    default:
-      return null;
-  }
-}

@@ -37,6 +37,19 @@ const recordFields = {
   // Added 2026-12 with the record review; absent before (and for an absence).
   mistakeKind: Type.Optional(Nullable(Type.String({ minLength: 1 }))),
   officer: Nullable(Type.String()),
+  // Added 2026-12 with the roster: absent before (not attributed).
+  duty: Type.Optional(
+    Nullable(
+      Type.Object({
+        shiftId: Nullable(Type.String()),
+        shiftLabel: Nullable(Type.String()),
+        officerIds: Type.Array(Type.String()),
+        officers: Type.Array(Type.String()),
+        leaderId: Nullable(Type.String()),
+        leader: Nullable(Type.String()),
+      }),
+    ),
+  ),
   deskEndpoint: Nullable(Type.String()),
   occurredAt: Instant,
   reason: Type.String(),
@@ -55,6 +68,7 @@ function toInput(d: Type.Static<typeof SpilledRecord>): DisciplineInput {
     type: asDisciplineType(d.type),
     ...(d.mistakeKind != null && { mistakeKind: d.mistakeKind as MistakeKind }),
     officer: d.officer,
+    ...(d.duty != null && { duty: { shiftId: d.duty.shiftId, shiftLabel: d.duty.shiftLabel, officerIds: d.duty.officerIds, officers: d.duty.officers, leaderId: d.duty.leaderId, leader: d.duty.leader } }),
     deskEndpoint: d.deskEndpoint,
     occurredAt: new Date(d.occurredAt),
     reason: d.reason,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DisciplineQuery, DisciplineRecord, DisciplineRecordWithHistory, RecordHistoryEntry } from './discipline-record.js';
 import type { DisciplineInput } from '../core/discipline/discipline-model.js';
+import { inAnyRange } from '../core/time-range.js';
 import { evidenceCompleted, raisedByRules, replay, review, type RecordEvent, type ReviewAction } from '../core/discipline/record-lifecycle.js';
 import { isUuid } from '../platform/db/json-mapping.js';
 import type { DisciplineStore, ReviewOutcome } from './discipline-store.js';
@@ -62,6 +63,7 @@ export class MemoryDisciplineStore implements DisciplineStore {
           (!query.officeId || r.officeId === query.officeId) &&
           (!query.from || r.occurredAt.getTime() >= query.from.getTime()) &&
           (!query.to || r.occurredAt.getTime() < query.to.getTime()) &&
+          (!query.within || inAnyRange(r.occurredAt, query.within)) &&
           (!query.type || r.type === query.type) &&
           (!query.status || r.status === query.status),
       )
@@ -83,8 +85,8 @@ export class MemoryDisciplineStore implements DisciplineStore {
   }
 
   #create(input: DisciplineInput): DisciplineRecord {
-    const { mistakeKind, ...rest } = structuredClone(input);
-    const record: DisciplineRecord = { ...rest, mistakeKind: mistakeKind ?? null, id: randomUUID(), status: 'open', createdAt: new Date() };
+    const { mistakeKind, duty, ...rest } = structuredClone(input);
+    const record: DisciplineRecord = { ...rest, mistakeKind: mistakeKind ?? null, duty: duty ?? null, id: randomUUID(), status: 'open', createdAt: new Date() };
     this.#byKey.set(keyOf(input), record);
     this.#byId.set(record.id, record);
     return record;

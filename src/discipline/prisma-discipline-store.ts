@@ -1,4 +1,5 @@
 import type { DisciplineRecord as DisciplineRow, DisciplineRecordEvent as EventRow, Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { timeFilter } from '../platform/db/time-filter.js';
 import { asDisciplineStatus, asDisciplineType, asSubjectKind, isUuid, timelineFromJson, timelineToJson } from '../platform/db/json-mapping.js';
 import type { DisciplineQuery, DisciplineRecord, DisciplineRecordWithHistory, RecordHistoryEntry } from './discipline-record.js';
 import type { DisciplineInput, MistakeKind } from '../core/discipline/discipline-model.js';
@@ -63,12 +64,14 @@ export class PrismaDisciplineStore implements DisciplineStore {
   }
 
   async list(query: DisciplineQuery): Promise<DisciplineRecord[]> {
+    if (query.within?.length === 0) return [];
     const rows = await this.prisma.disciplineRecord.findMany({
       where: {
         ...(query.officeId ? { officeId: query.officeId } : {}),
-        ...(query.from || query.to ? { occurredAt: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lt: query.to } : {}) } } : {}),
+        ...(query.from || query.to ? { occurredAt: timeFilter(query) } : {}),
         ...(query.type ? { type: query.type } : {}),
         ...(query.status ? { status: query.status } : {}),
+        ...(query.within ? { OR: query.within.map((r) => ({ occurredAt: timeFilter(r) })) } : {}),
       },
       orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
       take: query.limit,
@@ -144,6 +147,13 @@ function columnsOf(input: DisciplineInput) {
     type: input.type,
     mistakeKind: input.mistakeKind ?? null,
     officer: input.officer,
+    attributed: input.duty != null,
+    shiftId: input.duty?.shiftId ?? null,
+    shiftLabel: input.duty?.shiftLabel ?? null,
+    officerIds: input.duty?.officerIds ?? [],
+    officerNames: input.duty?.officers ?? [],
+    leaderId: input.duty?.leaderId ?? null,
+    leader: input.duty?.leader ?? null,
     deskEndpoint: input.deskEndpoint,
     occurredAt: input.occurredAt,
     reason: input.reason,
@@ -167,6 +177,7 @@ function toDisciplineRecord(row: DisciplineRow): DisciplineRecord {
     type: asDisciplineType(row.type),
     mistakeKind: asMistakeKind(row.mistakeKind),
     officer: row.officer,
+    duty: row.attributed ? { shiftId: row.shiftId, shiftLabel: row.shiftLabel, officerIds: row.officerIds, officers: row.officerNames, leaderId: row.leaderId, leader: row.leader } : null,
     deskEndpoint: row.deskEndpoint,
     occurredAt: row.occurredAt,
     reason: row.reason,

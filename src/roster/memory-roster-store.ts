@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OfficeId } from '../core/office.js';
-import type { Officer, PlannedShift, RosterMonth, SwapRequest, YearMonth } from '../core/roster/roster-model.js';
+import type { Officer, PlannedShift, RosterMonth, SwapRequest, SwapStatus, YearMonth } from '../core/roster/roster-model.js';
 import { nameTaken, officerNotFound, RosterError, rosterChanged, rosterExists, swapChanged, unknownOfficer, unknownShift } from './roster-errors.js';
 import {
   appendedEvents,
@@ -219,6 +219,13 @@ class MemorySwapStore implements SwapStore {
     if (stored.status !== current.status) throw swapChanged(current);
     this.state.swaps.set(next.id, clone(next));
     return clone(next);
+  }
+
+  async list(officeId: OfficeId, options: { status?: SwapStatus } = {}): Promise<SwapRequest[]> {
+    return [...this.state.swaps.values()]
+      .filter((s) => s.officeId === officeId && (!options.status || s.status === options.status))
+      .sort(byRequest)
+      .map(clone);
   }
 
   async listForShifts(officeId: OfficeId, shiftIds: readonly string[]): Promise<SwapRequest[]> {

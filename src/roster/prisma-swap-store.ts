@@ -51,6 +51,11 @@ export class PrismaSwapStore implements SwapStore {
     return (await this.get(next.officeId, next.id))!;
   }
 
+  async list(officeId: OfficeId, options: { status?: SwapStatus } = {}): Promise<SwapRequest[]> {
+    const rows = await this.prisma.rosterSwapRequest.findMany({ where: { officeId, ...(options.status && { status: options.status }) } });
+    return rows.map(toSwap).sort(byRequest);
+  }
+
   async listForShifts(officeId: OfficeId, shiftIds: readonly string[]): Promise<SwapRequest[]> {
     const ids = shiftIds.filter(isUuid);
     if (ids.length === 0) return [];

@@ -2,19 +2,21 @@
  * The roster's operations over its stores: open a month, import its shifts, move it through
  * submitted → approved → published, request and decide swaps, and who is on duty at a desk. The
  * rules are src/core/roster's; this reads what they need, stores what they return, and turns a
- * refusal into a RosterError (its code names it). Permission checks and the audit of who did what
- * go here when access control lands; times and actors are passed in.
+ * refusal into a RosterError (its code names it). Who may ask is the routes' check (their
+ * permission, the actor's office); times and actors are passed in.
  */
 import type { OfficeId } from '../core/office.js';
 import { newRosterMonth, transitionRoster, type RosterCommand } from '../core/roster/roster-lifecycle.js';
-import type { PlannedShift, RosterActor, RosterMonth, RuleError, SwapRequest, YearMonth } from '../core/roster/roster-model.js';
+import type { Officer, PlannedShift, RosterActor, RosterMonth, RuleError, SwapRequest, SwapStatus, YearMonth } from '../core/roster/roster-model.js';
 import { deskOverlaps } from '../core/roster/roster-shifts.js';
 import { newSwapRequest, transitionSwap, type SwapCommand, type SwapContext, type SwapInput } from '../core/roster/shift-swaps.js';
 import { whoIsOnDuty, type NO_ONE_ROSTERED, type OnDuty } from '../core/roster/who-is-on-duty.js';
 import type { DayCalendar, LocalDate, Schedule } from '../core/schedule/schedule-model.js';
-import { RosterError, unknownOfficer, unknownShift, type RosterFailureCode } from './roster-errors.js';
+import type { ShiftInterval } from '../core/access/roles.js';
+import { effectiveDuty } from '../core/roster/shift-swaps.js';
+import { officerNotFound, RosterError, unknownOfficer, unknownShift, type RosterFailureCode } from './roster-errors.js';
 import { importRoster, type ImportProblem, type RosterImportResult } from './roster-import.js';
-import type { RosterStores, ShiftRecord } from './roster-store.js';
+import type { Change, NewOfficer, OfficerRecord, RosterStores, ShiftRecord } from './roster-store.js';
 
 const refusal = (error: RuleError<RosterFailureCode>) => new RosterError(error.code, error.message);
 
@@ -32,7 +34,68 @@ export type ImportOutcome =
   | { ok: false; problems: ImportProblem[] };
 
 export class RosterService {
-  constructor(private readonly stores: RosterStores) {}
+  /** `changed`: told after a change of who is on duty (a publication, a swap approved, an officer renamed): the live rosters reload. */
+  constructor(
+    private readonly stores: RosterStores,
+    private readonly changed: (officeId: OfficeId) => void = () => {},
+  ) {}
+
+  listOfficers(officeId: OfficeId): Promise<OfficerRecord[]> {
+    return this.stores.officers.list(officeId);
+  }
+
+  addOfficer(officer: NewOfficer, change: Change): Promise<OfficerRecord> {
+    return this.stores.officers.create(officer, change);
+  }
+
+  /** Changes an officer's name, phone, section or whether they are active. */
+  async updateOfficer(officeId: OfficeId, id: string, patch: Partial<Pick<Officer, 'name' | 'phone' | 'section' | 'active'>>, change: Change): Promise<OfficerRecord> {
+    const { active, ...fields } = patch;
+    let officer = await this.stores.officers.get(officeId, id);
+    if (!officer) throw officerNotFound(officeId, id);
+    if (Object.keys(fields).length > 0) officer = await this.stores.officers.update(officeId, id, fields, change);
+    if (active !== undefined && active !== officer.active) officer = await this.stores.officers.setActive(officeId, id, active, change);
+    if (fields.name !== undefined) this.changed(officeId);
+    return officer;
+  }
+
+  listMonths(officeId: OfficeId): Promise<RosterMonth[]> {
+    return this.stores.rosters.listMonths(officeId);
+  }
+
+  async listShifts(officeId: OfficeId, month: YearMonth): Promise<ShiftRecord[]> {
+    return this.stores.rosters.listShifts(officeId, (await this.getMonth(officeId, month)).id);
+  }
+
+  getShift(officeId: OfficeId, id: string): Promise<ShiftRecord | null> {
+    return this.stores.rosters.getShift(officeId, id);
+  }
+
+  listSwaps(officeId: OfficeId, options: { status?: SwapStatus } = {}): Promise<SwapRequest[]> {
+    return this.stores.swaps.list(officeId, options);
+  }
+
+  async getSwap(officeId: OfficeId, id: string): Promise<SwapRequest> {
+    const swap = await this.stores.swaps.get(officeId, id);
+    if (!swap) throw new RosterError('not-found', `office ${officeId} has no swap request ${id}`);
+    return swap;
+  }
+
+  /**
+   * The shifts of published rosters `officerId` is accountable for as of `at` (duty officer or
+   * leader on duty, after the swaps approved by then), as instants: a duty officer reads the
+   * calls and records of these.
+   */
+  async shiftsOf(officeId: OfficeId, officerId: string, at: Date): Promise<ShiftInterval[]> {
+    const shifts = await this.stores.rosters.listPublishedShifts(officeId, new Date(0), new Date(8.64e15));
+    const swaps = shifts.length === 0 ? [] : await this.stores.swaps.listForShifts(officeId, shifts.map((s) => s.id));
+    return shifts
+      .filter((shift) => {
+        const duty = effectiveDuty(shift, swaps, at);
+        return duty.officerIds.includes(officerId) || duty.leaderId === officerId;
+      })
+      .map((s) => ({ startsAt: s.startsAt, endsAt: s.endsAt }));
+  }
 
   async openMonth(officeId: OfficeId, month: YearMonth, by: RosterActor, at: Date): Promise<RosterMonth> {
     const made = newRosterMonth({ officeId, month, by, at });
@@ -71,7 +134,9 @@ export class RosterService {
     const shifts = await this.stores.rosters.listShifts(officeId, current.id);
     const next = transitionRoster(current, { action: 'publish', by, at, deadlines: { shiftDates: shifts.map((s) => s.date), ...context } });
     if (!next.ok) throw refusal(next.error);
-    return this.stores.rosters.saveTransition(current, next.value);
+    const published = await this.stores.rosters.saveTransition(current, next.value);
+    this.changed(officeId);
+    return published;
   }
 
   /** Replaces the draft's shifts (a new revision); the old ones are kept, superseded. */
@@ -140,12 +205,14 @@ export class RosterService {
   }
 
   /** The duty director approves (the swap is checked against the shifts as they stand) or rejects. */
-  decideSwap(officeId: OfficeId, id: string, decision: 'approve' | 'reject', by: RosterActor, at: Date, note: string | null = null): Promise<SwapRequest> {
-    return this.#swap(officeId, id, async (current) =>
+  async decideSwap(officeId: OfficeId, id: string, decision: 'approve' | 'reject', by: RosterActor, at: Date, note: string | null = null): Promise<SwapRequest> {
+    const decided = await this.#swap(officeId, id, async (current) =>
       decision === 'reject'
         ? { action: 'reject', by, at, note }
         : { action: 'approve', by, at, note, context: await this.#swapContext(officeId, current.shiftId, current.counterpartShiftId, current.counterpartId) },
     );
+    if (decided.status === 'approved') this.changed(officeId);
+    return decided;
   }
 
   /** Who is accountable for `desk` at `at`, from the published rosters and the swaps approved by then. */

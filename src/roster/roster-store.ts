@@ -1,5 +1,6 @@
+import { deferred } from '../platform/db/deferred-store.js';
 import type { OfficeId } from '../core/office.js';
-import type { Officer, PlannedShift, RosterMonth, Shift, SwapRequest, YearMonth } from '../core/roster/roster-model.js';
+import type { Officer, PlannedShift, RosterMonth, Shift, SwapRequest, SwapStatus, YearMonth } from '../core/roster/roster-model.js';
 
 /** Who made a change, and when (passed in: stores read no clock). */
 export interface Change {
@@ -80,6 +81,8 @@ export interface SwapStore {
   create(swap: Omit<SwapRequest, 'id'>): Promise<SwapRequest>;
   get(officeId: OfficeId, id: string): Promise<SwapRequest | null>;
   saveTransition(current: SwapRequest, next: SwapRequest): Promise<SwapRequest>;
+  /** The office's swaps (of one status, when given), by requestedAt, id. */
+  list(officeId: OfficeId, options?: { status?: SwapStatus }): Promise<SwapRequest[]>;
   /** Swaps whose shift or counterpart shift is one of `shiftIds`, by requestedAt, id. */
   listForShifts(officeId: OfficeId, shiftIds: readonly string[]): Promise<SwapRequest[]>;
 }
@@ -88,6 +91,15 @@ export interface RosterStores {
   officers: OfficerStore;
   rosters: RosterStore;
   swaps: SwapStore;
+}
+
+/** Stores that forward to the database's once it is open (DatabaseUnavailableError until then). */
+export function deferredRosterStores(current: () => RosterStores): RosterStores {
+  return {
+    officers: deferred<OfficerStore>(() => current().officers),
+    rosters: deferred<RosterStore>(() => current().rosters),
+    swaps: deferred<SwapStore>(() => current().swaps),
+  };
 }
 
 /** The order every store lists in, whatever the database's collation. */

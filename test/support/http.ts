@@ -1,22 +1,48 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+/**
+ * The API plugin (src/app/http-app.ts) over given call and discipline stores, composed as
+ * src/app/service.ts composes it, access control included, on a bare Fastify for inject(). Its
+ * users live in in-memory access stores, its roster in in-memory roster stores: one user per
+ * role, each with an API token. A request goes as the supervisor unless it carries its own
+ * `authorization` header (`as('auditor')`, or NO_CREDENTIALS).
+ */
+import Fastify, { type FastifyInstance, type InjectOptions, type RouteOptions } from 'fastify';
+import { createAccess, type Access } from '../../src/access/access.js';
+import type { AccessStores, UserRecord } from '../../src/access/access-store.js';
+import { memoryAccessStores } from '../../src/access/memory-access-store.js';
+import { viewerResolver } from '../../src/access/viewer.js';
 import { app } from '../../src/app/http-app.js';
+import type { HealthReport } from '../../src/app/health-routes.js';
 import type { CallRecord } from '../../src/calls/call-record.js';
 import { CallService } from '../../src/calls/call-service.js';
 import type { CallStore } from '../../src/calls/call-store.js';
+import type { Role } from '../../src/core/access/roles.js';
+import type { DayCalendar, Schedule } from '../../src/core/schedule/schedule-model.js';
 import type { DisciplineRecord, DisciplineRecordWithHistory, RecordHistoryEntry } from '../../src/discipline/discipline-record.js';
 import { DisciplineService } from '../../src/discipline/discipline-service.js';
-import { UNAUTHENTICATED_ACTOR } from '../../src/discipline/discipline-routes.js';
 import type { DisciplineStore } from '../../src/discipline/discipline-store.js';
-import type { HealthReport } from '../../src/app/health-routes.js';
-import type { Clock } from '../../src/platform/clock.js';
+import { systemClock, type Clock } from '../../src/platform/clock.js';
 import { serverOptions } from '../../src/platform/http/server-options.js';
+import { createMemoryRosterStores } from '../../src/roster/memory-roster-store.js';
+import { RosterService } from '../../src/roster/roster-service.js';
+import type { RosterStores, ShiftRecord } from '../../src/roster/roster-store.js';
+import type { DutyAttribution } from '../../src/core/discipline/discipline-model.js';
+import { addUser, issueToken, testHasher } from './access-api.js';
 
 /** A record as the API sends it: dates become ISO strings. */
 type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
 export type CallJson = Json<CallRecord>;
-export type RecordJson = Json<DisciplineRecord>;
+export type RecordJson = Omit<Json<DisciplineRecord>, 'duty'> & { duty: DutyJson | null };
+export interface DutyJson {
+  noOneRostered: boolean;
+  shiftId: string | null;
+  shift: string | null;
+  officerIds: string[];
+  officers: string[];
+  leaderId: string | null;
+  leader: string | null;
+}
 /** A record with its history, as GET /discipline-records/:id and the review routes send it. */
-export type RecordWithHistoryJson = Omit<Json<DisciplineRecordWithHistory>, 'history'> & { pbxCallId: string | null; history: Array<Json<RecordHistoryEntry>> };
+export type RecordWithHistoryJson = Omit<Json<DisciplineRecordWithHistory>, 'history' | 'duty'> & { duty: DutyJson | null; pbxCallId: string | null; history: Array<Json<RecordHistoryEntry>> };
 
 const connected = { state: 'connected', connectedSince: '2026-11-23T00:00:00.000Z', lastError: null, eventsReceived: 0, reconnects: 0, protocolErrors: 0 };
 export const healthyReport: HealthReport = {
@@ -28,18 +54,133 @@ export const healthyReport: HealthReport = {
   offices: [{ id: 'default', name: '', status: 'ok', ami: connected, calls: { active: 0, reachedNobody: { count: 0, last: null } }, warnings: [] }],
 };
 
+/** An `authorization` header no credential matches: the request is anonymous (401). */
+export const NO_CREDENTIALS = { authorization: '' } as const;
+
 export interface ApiStores {
   calls: CallStore;
   discipline: DisciplineStore;
   health?: () => HealthReport;
-  /** The clock the services stamp changes with (a record's review); the system's by default. */
+  /** The clock the services stamp changes with (a record's review, the roster); the system's by default. */
   clock?: Pick<Clock, 'now'>;
+  /** Default: fresh in-memory stores. */
+  access?: AccessStores;
+  roster?: RosterStores;
+  /** The default office's schedule and calendar for roster imports (default: none, the import is a 409). */
+  officeSchedule?: { schedule: Schedule; calendar: DayCalendar };
 }
 
-/** The API plugin over these stores (composed into services as src/app/service.ts does) on a bare Fastify, for inject(); the caller closes it. */
-export async function buildApi({ calls, discipline, health = () => healthyReport, clock }: ApiStores): Promise<FastifyInstance> {
-  const fastify = Fastify({ ...serverOptions, logger: false });
-  await fastify.register(app, { calls: new CallService(calls), discipline: new DisciplineService(discipline, clock), health, actorOf: () => UNAUTHENTICATED_ACTOR });
-  await fastify.ready();
-  return fastify;
+export interface TestApiExtras {
+  access: Access;
+  roster: RosterService;
+  rosterStores: RosterStores;
+  /** The user of each role the API was built with (all of office "default"); the duty officer is the roster's officer `officerId`. */
+  users: Record<Role, UserRecord>;
+  /** The roster officer the duty-officer user is (李四). */
+  officerId: string;
+  /** Every route the API registered, "METHOD /url" → declared permission (HEAD routes left out). */
+  declared: Record<string, unknown>;
+  /** Headers acting as that role's user. */
+  as(role: Role): { authorization: string };
+  /** Headers acting as a user added now (e.g. another office's supervisor, another officer). */
+  asNew(name: string, role: Role, extra?: { officeId?: string; officerId?: string }): Promise<{ authorization: string }>;
 }
+export type TestApi = FastifyInstance & TestApiExtras;
+
+const ROLE_NAMES: Record<Role, string> = { supervisor: 'test-supervisor', 'duty-officer': 'test-officer', ops: 'test-ops', auditor: 'test-auditor' };
+
+export async function buildApi(deps: ApiStores): Promise<TestApi> {
+  const clock = deps.clock ?? { now: () => new Date() };
+  const accessStores = deps.access ?? memoryAccessStores();
+  const rosterStores = deps.roster ?? createMemoryRosterStores();
+  const access = createAccess({ stores: accessStores, clock: { now: () => clock.now(), schedule: systemClock.schedule }, hasher: testHasher });
+  const roster = new RosterService(rosterStores);
+  const officer = await rosterStores.officers.create({ officeId: 'default', name: '李四', phone: null, section: '综合科' }, { by: 'test', at: new Date('2026-01-01T00:00:00Z') });
+  const users = {} as Record<Role, UserRecord>;
+  const headers = {} as Record<Role, { authorization: string }>;
+  for (const role of Object.keys(ROLE_NAMES) as Role[]) {
+    users[role] = await addUser(accessStores, ROLE_NAMES[role], role, role === 'duty-officer' ? { officerId: officer.id } : {});
+    headers[role] = await issueToken(accessStores, users[role]);
+  }
+
+  const fastify = Fastify({ ...serverOptions, logger: false });
+  // Read once all hooks have run (the docs' own onRoute hook declares its routes public after this one sees them).
+  const routes: RouteOptions[] = [];
+  fastify.addHook('onRoute', (route) => void routes.push(route));
+  await fastify.register(app, {
+    calls: new CallService(deps.calls, access.audit),
+    discipline: new DisciplineService(deps.discipline, access.audit, clock),
+    roster: { roster, clock, officeSchedule: async (officeId) => (officeId === 'default' ? (deps.officeSchedule ?? null) : null) },
+    access,
+    viewerOf: viewerResolver((officeId, officerId) => roster.shiftsOf(officeId, officerId, clock.now())),
+    health: deps.health ?? (() => healthyReport),
+  });
+  await fastify.ready();
+  const declared: Record<string, unknown> = {};
+  for (const route of routes) for (const method of [route.method].flat()) if (method !== 'HEAD') declared[`${method} ${route.url}`] = route.config?.permission;
+
+  // As the supervisor, unless the request says otherwise.
+  const inject = fastify.inject.bind(fastify) as (options: InjectOptions | string) => ReturnType<FastifyInstance['inject']>;
+  const asSupervisor = (options: InjectOptions | string): InjectOptions => {
+    const o = typeof options === 'string' ? { url: options } : options;
+    return { ...o, headers: { ...headers.supervisor, ...(o.headers as Record<string, string> | undefined) } };
+  };
+  const extras: TestApiExtras = {
+    access,
+    roster,
+    rosterStores,
+    users,
+    officerId: officer.id,
+    declared,
+    as: (role) => headers[role],
+    asNew: async (name, role, extra = {}) => issueToken(accessStores, await addUser(accessStores, name, role, extra)),
+  };
+  return Object.assign(fastify, extras, { inject: (options: InjectOptions | string) => inject(asSupervisor(options)) }) as unknown as TestApi;
+}
+
+/** Duty office clerk and duty director, as the roster's rules see them. */
+const CLERK = { id: 'test-clerk', officerId: null, dutyDirector: false };
+const DIRECTOR = { id: 'test-director', officerId: null, dutyDirector: true };
+
+export interface TestShift {
+  startsAt: string;
+  endsAt: string;
+  officerIds: string[];
+  leaderId?: string | null;
+  desk?: string;
+}
+
+/**
+ * Publishes a month's roster of office "default" with these shifts (all of one month: the
+ * month of the first), through the roster's real lifecycle: open, revise, submit, approve, publish.
+ */
+export async function publishRoster(roster: RosterService, shifts: readonly TestShift[], publishedAt = new Date('2026-01-01T00:00:00Z')): Promise<ShiftRecord[]> {
+  const date = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  const month = date(shifts[0]!.startsAt).slice(0, 7);
+  await roster.openMonth('default', month, CLERK, publishedAt);
+  const planned = shifts.map((s) => ({
+    officeId: 'default',
+    date: date(s.startsAt),
+    periodLabel: `${s.startsAt.slice(11, 16)}Z`,
+    startsAt: new Date(s.startsAt),
+    endsAt: new Date(s.endsAt),
+    deskEndpoint: s.desk ?? 'desk',
+    officerIds: s.officerIds,
+    leaderId: s.leaderId ?? null,
+  }));
+  const { shifts: stored } = await roster.reviseShifts('default', month, planned, CLERK, publishedAt);
+  await roster.submit('default', month, CLERK, publishedAt);
+  await roster.approve('default', month, DIRECTOR, publishedAt);
+  await roster.publish('default', month, DIRECTOR, publishedAt, { holidays: [], timezone: 'Asia/Shanghai' });
+  return stored;
+}
+
+/** A record's attribution to these officers on that shift. */
+export const attributedTo = (shiftId: string, officerIds: string[], officers: string[] = officerIds): DutyAttribution => ({
+  shiftId,
+  shiftLabel: `shift ${shiftId}`,
+  officerIds,
+  officers,
+  leaderId: null,
+  leader: null,
+});

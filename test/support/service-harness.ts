@@ -16,6 +16,8 @@ import type { FakePbx } from './fake-pbx.js';
 import type { CallJson, RecordJson } from './http.js';
 import { pbxSettings } from './pbx/sandbox.js';
 import { eventually } from './poll.js';
+import { testHasher } from './access-api.js';
+import { newSecret } from '../../src/access/secret-token.js';
 
 /** Test cadence (the captures were recorded with it, the sandbox runs it): a ring a second (200 ms on, 800 ms off); three rings = 3 s. */
 export const TEST_RINGS = { threshold: 3, onMs: 200, offMs: 800 } as const;
@@ -57,10 +59,12 @@ export interface TestServiceOptions {
 
 export interface TestService {
   service: RunningService;
-  /** GET through the API: status and body, whatever the status. */
-  get<T>(path: string): Promise<Reply<T>>;
-  /** GET through the API; a status of 400 or more throws naming it. */
-  json<T>(path: string): Promise<T>;
+  /** GET through the API as a supervisor of `office` (default: the path's office= parameter, else the first office): status and body, whatever the status. */
+  get<T>(path: string, options?: { office?: string }): Promise<Reply<T>>;
+  /** GET through the API as get() does; a status of 400 or more throws naming it. */
+  json<T>(path: string, options?: { office?: string }): Promise<T>;
+  /** A list route's items over every office, each read by that office's supervisor. */
+  everyOffice<T>(path: string): Promise<T[]>;
   /** /healthz's body (200 or 503). */
   health(): Promise<HealthReport>;
   /** Entries of GET /calls?limit=1000 for this PBX call (the API must answer 200). */
@@ -140,19 +144,60 @@ function amiOf(pbx: TestPbx): Record<string, unknown> {
   return { host: s.host, port: s.amiPort, username: s.amiUser, secret: s.amiSecret, ...reconnect };
 }
 
+/**
+ * The harness reads as a supervisor of each office ("harness-<office>"), by API token. Its user
+ * and token are written once the database is open; a request before that carries the token
+ * anyway, and the access check answers what the database lets it (503 while it is down).
+ */
+function supervisorsOf(service: RunningService): { authorizationOf: (officeId: string) => Promise<string> } {
+  const tokens = new Map(service.offices.map((o) => [o.id, newSecret('token')]));
+  const store = async () => {
+    const { users, tokens: tokenStore } = service.access.stores;
+    for (const [officeId, token] of tokens) {
+      const name = `harness-${officeId}`.toLowerCase();
+      // A database kept from an earlier run (a restart test) has the user already.
+      const user = (await users.findByName(name)) ?? (await users.create({ name, displayName: name, role: 'supervisor', officeId, passwordHash: HARNESS_PASSWORD_HASH }));
+      if (!(await tokenStore.find(token.id))) await tokenStore.create({ id: token.id, userId: user.id, name: 'service harness', secretHash: token.hash, createdAt: new Date() });
+    }
+  };
+  // Written once the database opens; tried again on the next request should that fail (the database lost meanwhile).
+  let stored: Promise<void> | undefined;
+  const ensure = () => (stored ??= store().catch((err: unknown) => {
+    stored = undefined;
+    throw err;
+  }));
+  void service.database.opened.then(ensure).catch(() => {});
+  return {
+    authorizationOf: async (officeId) => {
+      // Not waiting while the database is not open: the request is to see what the API answers then.
+      if (service.database.status().state === 'open') await ensure().catch(() => {});
+      const token = tokens.get(officeId);
+      if (!token) throw new Error(`the service has no office ${officeId}`);
+      return `Bearer ${token.secret}`;
+    },
+  };
+}
+
+/** The harness's users never sign in with a password: any well-formed hash will do. */
+const HARNESS_PASSWORD_HASH = await testHasher.hash('harness users sign in with tokens only');
+
 function harness(service: RunningService, stop: (drainTimeoutMs: number) => Promise<void>): TestService {
-  const get = async <T>(path: string): Promise<Reply<T>> => {
-    const res = await service.http.inject({ method: 'GET', url: path });
+  const supervisors = supervisorsOf(service);
+  const officeIds = service.offices.map((o) => o.id);
+  const get = async <T>(path: string, options: { office?: string } = {}): Promise<Reply<T>> => {
+    const office = options.office ?? new URL(path, 'http://x').searchParams.get('office') ?? officeIds[0]!;
+    const res = await service.http.inject({ method: 'GET', url: path, headers: { authorization: await supervisors.authorizationOf(office) } });
     return { status: res.statusCode, body: res.json<T>() };
   };
-  const json = async <T>(path: string): Promise<T> => {
-    const res = await get<T>(path);
+  const json = async <T>(path: string, options: { office?: string } = {}): Promise<T> => {
+    const res = await get<T>(path, options);
     if (res.status >= 400) throw new Error(`GET ${path} → ${res.status}: ${JSON.stringify(res.body)}`);
     return res.body;
   };
-  const calls = async () => (await json<{ items: CallJson[] }>('/calls?limit=1000')).items;
-  const recordsFor = async (pbxCallId: string) =>
-    (await json<{ items: RecordJson[] }>('/discipline-records?limit=1000')).items.filter((r) => r.subject.kind === 'call' && r.subject.id === pbxCallId);
+  /** A list route's items over every office (each read by that office's supervisor). */
+  const everyOffice = async <T>(path: string): Promise<T[]> => (await Promise.all(officeIds.map((office) => json<{ items: T[] }>(path, { office })))).flatMap((r) => r.items);
+  const calls = () => everyOffice<CallJson>('/calls?limit=1000');
+  const recordsFor = async (pbxCallId: string) => (await everyOffice<RecordJson>('/discipline-records?limit=1000')).filter((r) => r.subject.kind === 'call' && r.subject.id === pbxCallId);
   const waitForCallWhere = (what: string, found: (call: CallJson) => boolean, timeoutMs = 30_000) =>
     eventually(what, async () => (await calls()).find(found), timeoutMs);
   let stopped: Promise<void> | undefined;
@@ -160,6 +205,7 @@ function harness(service: RunningService, stop: (drainTimeoutMs: number) => Prom
     service,
     get,
     json,
+    everyOffice,
     health: async () => (await get<HealthReport>('/healthz')).body,
     callsFor: async (pbxCallId) => (await calls()).filter((c) => c.pbxCallId === pbxCallId),
     recordsFor,

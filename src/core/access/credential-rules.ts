@@ -60,6 +60,19 @@ export function labelProblem(label: string): string | null {
   return null;
 }
 
+/**
+ * The problem with free text people write (a reason, a note), or null: not blank, at most `max`
+ * characters, valid text; line breaks and tabs are allowed, other control characters not.
+ */
+export function freeTextProblem(text: string, max: number): string | null {
+  if (LONE_SURROGATE.test(text)) return 'contains a lone surrogate (not valid Unicode text)';
+  if (/[^\P{Cc}\t\n\r]/u.test(text)) return 'contains a control character (NUL, …)';
+  if (BIDI_CONTROLS.test(text)) return 'contains a bidirectional control character (RTL/LTR mark, override or isolate)';
+  if (text.trim().length === 0) return 'is empty';
+  if ([...text].length > max) return `is longer than ${max} characters`;
+  return null;
+}
+
 export const PASSWORD_MIN = 12;
 /** Bounded so that hashing a sign-in attempt costs the same whatever is sent. */
 export const PASSWORD_MAX = 256;

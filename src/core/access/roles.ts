@@ -5,6 +5,7 @@
  * (its scope). Pure: the caller passes the user, and for a duty officer their shifts.
  */
 import type { OfficeId } from '../office.js';
+import type { TimeRange } from '../time-range.js';
 
 /** The closed list of permissions. Some are declared ahead of the routes that will need them. */
 export const PERMISSIONS = [
@@ -22,6 +23,8 @@ export const PERMISSIONS = [
   'roster:read',
   /** edit the duty roster: shifts, swaps, leader on duty */
   'roster:manage',
+  /** request a shift swap (调班) for one's own shift, and agree to or decline one asked of oneself */
+  'swaps:request',
   /** approve a roster month or a swap (值班主任) */
   'roster:approve',
   /** render, check and apply the dialplan */
@@ -61,8 +64,8 @@ const OWN = ['session:own', 'tokens:own'] as const satisfies readonly Permission
  * - auditor: reads everything of the office, the audit log included, and changes nothing.
  */
 const ROLE_PERMISSIONS: { readonly [R in Role]: readonly Permission[] } = {
-  'duty-officer': ['calls:read', 'records:read', 'records:object', 'roster:read', ...OWN],
-  supervisor: ['calls:read', 'records:read', 'records:review', 'roster:read', 'roster:manage', 'roster:approve', 'health:read', ...OWN],
+  'duty-officer': ['calls:read', 'records:read', 'records:object', 'roster:read', 'swaps:request', ...OWN],
+  supervisor: ['calls:read', 'records:read', 'records:review', 'roster:read', 'roster:manage', 'swaps:request', 'roster:approve', 'health:read', ...OWN],
   ops: ['dialplan:manage', 'calendar:manage', 'config:manage', 'health:read', ...OWN],
   auditor: ['calls:read', 'records:read', 'roster:read', 'health:read', 'audit:read', ...OWN],
 };
@@ -132,11 +135,7 @@ export function mayReadRecord(scope: ReadScope, record: { officeId: OfficeId; oc
   return mayRead(scope, { officeId: record.officeId, at: record.occurredAt });
 }
 
-/** A time range of a list query: from inclusive, to exclusive; either open. */
-export interface TimeRange {
-  from?: Date;
-  to?: Date;
-}
+export type { TimeRange } from '../time-range.js';
 
 /**
  * What a list query may cover within the scope: the office to filter by and the time ranges to

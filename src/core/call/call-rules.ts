@@ -25,7 +25,7 @@
  */
 import type { CallEvent, LegRef } from './call-events.js';
 import type { CallOutcome, CallSnapshot, TimelineEntry } from './call-model.js';
-import { callSubject, type DisciplineInput } from '../discipline/discipline-model.js';
+import { callSubject, officerNames, type DisciplineInput, type DutyAttribution } from '../discipline/discipline-model.js';
 import type { OfficeId } from '../office.js';
 import { absenceDeadline, ringNumberAt, ringTimes, type RingRules } from './ring-rules.js';
 
@@ -86,8 +86,8 @@ export interface RulesContext {
   /** The office whose PBX the call is on: every snapshot and record carries it. */
   officeId: OfficeId;
   rules: RingRules;
-  /** Who is rostered at a moment (attribution); null when no roster is known. Nothing supplies it until the roster lands, so records name no officer. */
-  officerAt?: (at: Date) => string | null;
+  /** Who the approved roster holds accountable for the desk at a moment (attribution); absent or null: not known (records name no one). */
+  dutyAt?: (desk: string | null, at: Date) => DutyAttribution | null;
 }
 
 export interface StepResult {
@@ -372,7 +372,7 @@ function passDeadline(state: CallState, now: Date, ctx: RulesContext, effects: E
     officeId: state.call.officeId,
     subject: callSubject(state.call.pbxCallId),
     type: 'absence',
-    officer: ctx.officerAt?.(deadline) ?? null,
+    ...attribution(ctx.dutyAt?.(state.call.deskEndpoint, deadline) ?? null),
     deskEndpoint: state.call.deskEndpoint,
     occurredAt: deadline,
     reason: `desk rang ${threshold} rings without answer`,
@@ -380,6 +380,10 @@ function passDeadline(state: CallState, now: Date, ctx: RulesContext, effects: E
   };
   effects.push({ kind: 'record', record: absence });
   return { ...decided, absence };
+}
+
+function attribution(duty: DutyAttribution | null): Pick<DisciplineInput, 'officer' | 'duty'> {
+  return { officer: duty ? officerNames(duty) : null, duty };
 }
 
 function resolved(state: CallState): boolean {

@@ -49,8 +49,10 @@ export interface DisciplineInput {
   type: DisciplineType;
   /** The kind of a mistake (type 'mistake'); absent or null for an absence, and for a mistake the rules raise without one. */
   mistakeKind?: MistakeKind | null;
-  /** Who is accountable: the rostered officer when a roster is known; null until the roster lands (nothing supplies one yet). */
+  /** Who is accountable, by name (several: joined with 、): the rostered officer(s), or the one a supervisor named; null when nobody is known. */
   officer: string | null;
+  /** Who the approved roster held accountable when it happened; null when the record was not attributed by the roster (raised by hand without a shift). */
+  duty?: DutyAttribution | null;
   deskEndpoint: string | null;
   occurredAt: Date;
   /** Why it was raised: the rules' finding (e.g. "desk rang 3 rings without answer") or the supervisor's text. */
@@ -60,3 +62,23 @@ export interface DisciplineInput {
 
 /** The subject of a call's records. */
 export const callSubject = (pbxCallId: string): DisciplineSubject => ({ kind: 'call', id: pbxCallId });
+
+/**
+ * Attribution (DOMAIN.md "who is on duty"): the shift of the approved roster at the moment the
+ * record is about, its duty officer(s) after approved swaps, and its leader on duty (带班领导).
+ * `shiftId` null: no one was rostered at that desk then — recorded still, and reported as a gap.
+ */
+export interface DutyAttribution {
+  shiftId: string | null;
+  /** The shift as people read it: "2026-12-02 08:30–17:30 desk-1"; null when no one was rostered. */
+  shiftLabel: string | null;
+  officerIds: string[];
+  officers: string[];
+  leaderId: string | null;
+  leader: string | null;
+}
+
+export const NOBODY_ROSTERED: DutyAttribution = { shiftId: null, shiftLabel: null, officerIds: [], officers: [], leaderId: null, leader: null };
+
+/** The officer names of an attribution as the record's `officer` (null when no one was rostered). */
+export const officerNames = (duty: DutyAttribution): string | null => (duty.officers.length > 0 ? duty.officers.join('、') : null);

@@ -50,6 +50,26 @@ export const ConfigSchema = Type.Object(
       {
         host: Type.String({ default: '127.0.0.1' }),
         port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+        /** Behind a reverse proxy: take the client's address from X-Forwarded-For (the audit log records it; sign-in limits count by it). */
+        trustProxy: Type.Boolean({ default: false }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    /** Sign-in, sessions and API tokens (src/access/access-settings.ts). */
+    access: Type.Object(
+      {
+        /** A session ends after this long unused, and at the latest this long after sign-in. */
+        sessionIdleMinutes: Type.Integer({ minimum: 1, maximum: 24 * 60, default: 30 }),
+        sessionMaxHours: Type.Integer({ minimum: 1, maximum: 7 * 24, default: 12 }),
+        cookieName: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$', default: 'dh_session' }),
+        /** Send the session cookie over HTTPS only (set it when the API is served over TLS, directly or behind a proxy); also turns HSTS on. */
+        cookieSecure: Type.Boolean({ default: false }),
+        /** Failed sign-ins of one name from one address allowed per signInWindowMinutes before 429. */
+        signInMaxFailures: Type.Integer({ minimum: 1, maximum: 1000, default: 5 }),
+        signInWindowMinutes: Type.Integer({ minimum: 1, maximum: 24 * 60, default: 15 }),
+        /** Sign-in attempts per address per minute, failed or not (each costs a password hash). */
+        signInAttemptsPerMinute: Type.Integer({ minimum: 1, maximum: 10_000, default: 30 }),
+        maxTokensPerUser: Type.Integer({ minimum: 1, maximum: 1000, default: 20 }),
       },
       { default: {}, additionalProperties: false },
     ),
@@ -140,4 +160,6 @@ export const ENV_OVERRIDES: Record<string, string> = {
   DUTY_DIALPLAN_LIVE_DIR: 'schedule.liveDir',
   DUTY_PBX_ROOT: 'schedule.sandboxRoot',
   DUTY_FALLBACK_RING_TIMEOUT_S: 'schedule.fallbackRingTimeoutS',
+  DUTY_TRUST_PROXY: 'http.trustProxy',
+  DUTY_COOKIE_SECURE: 'access.cookieSecure',
 };

@@ -20,7 +20,11 @@ export const ERRORS = {
   /** A sign-in with a wrong name or password (or an inactive user's): one answer for all, naming neither. */
   SIGN_IN_FAILED: { status: 401, message: 'wrong name or password' },
   FORBIDDEN: { status: 403, message: "permission '%s' required" },
+  /** The permission is held, but not for this one: another officer's record, another office. */
+  NOT_YOURS: { status: 403, message: '%s' },
   NOT_FOUND: { status: 404, message: '%s not found' },
+  /** An id the office does not have, said in a sentence ("office default has no officer …"). */
+  UNKNOWN: { status: 404, message: '%s' },
   /** A request the resource's state does not allow (a record's lifecycle: confirming a waived record, an objection after the decision). */
   CONFLICT: { status: 409, message: '%s' },
   PAYLOAD_TOO_LARGE: { status: 413, message: '%s' },

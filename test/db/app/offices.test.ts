@@ -45,8 +45,7 @@ describe.each(DB_KINDS)('two offices in one service (%s)', (kind) => {
     city.play(answered);
 
     const rows = await eventually('three calls stored and ended', async () => {
-      const res = await sut.get<{ items: CallJson[] }>('/calls?limit=100');
-      const items = res.body.items;
+      const items = await sut.everyOffice<CallJson>('/calls?limit=100');
       return items.length === 3 && items.every((c) => c.endedAt !== null) ? items : false;
     });
     const byOffice = (office: string) => rows.filter((c) => c.officeId === office).map((c) => [c.pbxCallId, c.outcome]).sort();
@@ -57,8 +56,8 @@ describe.each(DB_KINDS)('two offices in one service (%s)', (kind) => {
     expect(byOffice('district')).toEqual([['1795425976.2', 'absence']]);
 
     const records = await eventually('two absence records', async () => {
-      const res = await sut.get<{ items: RecordJson[] }>('/discipline-records?limit=100');
-      return res.body.items.length === 2 ? res.body.items : false;
+      const items = await sut.everyOffice<RecordJson>('/discipline-records?limit=100');
+      return items.length === 2 ? items : false;
     });
     expect(records.map((r) => [r.officeId, r.subject.kind, r.subject.id, r.type]).sort()).toEqual([
       ['city', 'call', '1795425976.2', 'absence'],

@@ -113,12 +113,13 @@ describe.each(DB_KINDS)('service started with the spill files released versions 
       database = { databaseUrl: created.url };
     }
 
-    const sut = await started(startTestService({ pbx, ...database, spillDir: spillDir.path }));
+    // The files hold calls of two offices: each is read by its own supervisor (the fake PBX plays nothing).
+    const sut = await started(startTestService({ offices: [{ id: 'default', pbx }, { id: 'east', pbx }], ...database, spillDir: spillDir.path }));
     expect(sut.service.spilled.files).toBe(3);
     await sut.service.spilled.landed;
     expect(await spillFiles(spillDir.path)).toEqual([]);
 
-    const calls = (await sut.get<{ items: CallJson[] }>('/calls?limit=1000')).body.items;
+    const calls = await sut.everyOffice<CallJson>('/calls?limit=1000');
     expect(calls.map((c) => [c.officeId, c.pbxCallId, c.direction, c.outcome, c.reachedNobody, c.ringCount, c.endedAt, c.timeline.length]).sort()).toEqual([
       ['default', '1795425973.0', 'inbound', 'answered', false, 2, '2026-11-23T09:26:16.151Z', 8],
       ['default', '1795425976.2', 'inbound', 'absence', false, 3, '2026-11-23T09:26:22.692Z', 10],
@@ -126,7 +127,7 @@ describe.each(DB_KINDS)('service started with the spill files released versions 
       ['east', '1795425976.2', 'inbound', 'absence', true, 3, '2026-11-23T09:26:22.692Z', 10],
       ['east', '1795425983.7', 'inbound', 'abandoned', false, 2, '2026-11-23T09:26:25.461Z', 7],
     ]);
-    const records = (await sut.get<{ items: RecordJson[] }>('/discipline-records?limit=1000')).body.items;
+    const records = await sut.everyOffice<RecordJson>('/discipline-records?limit=1000');
     expect(records.map((r) => [r.officeId, r.subject, r.type, r.occurredAt, r.evidence.length]).sort()).toEqual([
       ['default', { kind: 'call', id: '1795425976.2' }, 'absence', '2026-11-23T09:26:19.687Z', 10],
       ['east', { kind: 'call', id: '1795425976.2' }, 'absence', '2026-11-23T09:26:19.687Z', 10],

@@ -4,13 +4,12 @@
  * catalogue (400 naming the field, 404, 409), never a 500 whatever the body holds.
  */
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaCallStore } from '../../../src/calls/prisma-call-store.js';
-import { UNAUTHENTICATED_ACTOR } from '../../../src/discipline/discipline-routes.js';
 import { PrismaDisciplineStore } from '../../../src/discipline/prisma-discipline-store.js';
 import { DB_KINDS, useTestDatabase } from '../../support/db.js';
-import { buildApi, type RecordJson, type RecordWithHistoryJson } from '../../support/http.js';
+import { attributedTo, buildApi, publishRoster, type RecordJson, type RecordWithHistoryJson, type TestApi } from '../../support/http.js';
 import { disciplineInput } from '../../support/store-contract.js';
 
 /** The service's clock, set by each test: review events are stamped with it. */
@@ -19,23 +18,31 @@ const clock = { now: () => new Date(now) };
 
 describe.each(DB_KINDS)('record review API on %s', (kind) => {
   const database = useTestDatabase(kind);
-  let api: FastifyInstance;
+  let api: TestApi;
   let discipline: PrismaDisciplineStore;
+  let shiftId: string;
+  const OFFICER = 'test-officer';
+  const SUPERVISOR = 'test-supervisor';
 
   beforeAll(async () => {
     discipline = new PrismaDisciplineStore(database.db.prisma);
     api = await buildApi({ calls: new PrismaCallStore(database.db.prisma), discipline, clock });
+    // 李四 (the duty-officer user) is on duty when the absences happen: he may read and contest them.
+    shiftId = (await publishRoster(api.roster, [{ startsAt: '2026-11-23T00:00:00Z', endsAt: '2026-11-23T12:00:00Z', officerIds: [api.officerId] }]))[0]!.id;
   });
   afterAll(async () => {
     await api?.close();
   });
 
   const request = async (method: 'GET' | 'POST', url: string, payload?: unknown, extra: Partial<InjectOptions> = {}) => {
+    // An objection is the officer's; everything else goes as the supervisor (buildApi's default).
+    const as = url.endsWith('/objection') ? api.as('duty-officer') : {};
     const res = await api.inject({
       method,
       url,
-      ...(payload !== undefined && { payload: typeof payload === 'string' ? payload : JSON.stringify(payload), headers: { 'content-type': 'application/json' } }),
+      ...(payload !== undefined && { payload: typeof payload === 'string' ? payload : JSON.stringify(payload) }),
       ...extra,
+      headers: { ...as, ...(payload !== undefined && { 'content-type': 'application/json' }), ...extra.headers },
     } as InjectOptions);
     return { status: res.statusCode, body: res.json() as Record<string, unknown> };
   };
@@ -43,7 +50,8 @@ describe.each(DB_KINDS)('record review API on %s', (kind) => {
   const post = (url: string, payload?: unknown, extra?: Partial<InjectOptions>) => request('POST', url, payload, extra);
 
   /** An absence as the rules raise it (through the store, as the write queue does). */
-  const absence = async (pbxCallId: string) => (await discipline.recordOnce(disciplineInput(pbxCallId, { occurredAt: new Date('2026-11-23T02:00:15.000Z') }))).record;
+  const absence = async (pbxCallId: string) =>
+    (await discipline.recordOnce(disciplineInput(pbxCallId, { occurredAt: new Date('2026-11-23T02:00:15.000Z'), duty: attributedTo(shiftId, [api.officerId], ['李四']) }))).record;
 
   it('GET /discipline-records/:id: the record with its history', async () => {
     const record = await absence(`api-get-${kind}`);
@@ -58,6 +66,7 @@ describe.each(DB_KINDS)('record review API on %s', (kind) => {
       status: 'open',
       pbxCallId: `api-get-${kind}`,
       officer: '李四',
+      duty: { noOneRostered: false, shiftId, shift: `shift ${shiftId}`, officerIds: [api.officerId], officers: ['李四'], leaderId: null, leader: null },
       deskEndpoint: 'desk',
       occurredAt: '2026-11-23T02:00:15.000Z',
       reason: 'desk rang 3 rings without answer',
@@ -81,8 +90,8 @@ describe.each(DB_KINDS)('record review API on %s', (kind) => {
     expect(confirmed.status).toBe(200);
     const history = [
       { seq: 1, what: 'raised', actor: null, at: record.createdAt.toISOString(), text: 'desk rang 3 rings without answer' },
-      { seq: 2, what: 'objected', actor: UNAUTHENTICATED_ACTOR, at: '2026-11-23T03:00:00.000Z', text: '当时正在接听另一部值班电话' },
-      { seq: 3, what: 'confirmed', actor: UNAUTHENTICATED_ACTOR, at: '2026-11-23T04:15:30.500Z', text: '通话记录显示该时段无其他来电' },
+      { seq: 2, what: 'objected', actor: OFFICER, at: '2026-11-23T03:00:00.000Z', text: '当时正在接听另一部值班电话' },
+      { seq: 3, what: 'confirmed', actor: SUPERVISOR, at: '2026-11-23T04:15:30.500Z', text: '通话记录显示该时段无其他来电' },
     ];
     expect(confirmed.body).toMatchObject({ id: record.id, status: 'confirmed', history });
     expect((await get(`/discipline-records/${record.id}`)).body).toEqual(confirmed.body);
@@ -96,7 +105,7 @@ describe.each(DB_KINDS)('record review API on %s', (kind) => {
     const waived = await post(`/discipline-records/${record.id}/waive`, { reason: 'desk phone out of order (ticket 118)' });
     expect(waived.status).toBe(200);
     expect((waived.body as unknown as RecordWithHistoryJson).history.slice(1)).toEqual([
-      { seq: 2, what: 'waived', actor: UNAUTHENTICATED_ACTOR, at: '2026-11-23T05:00:00.000Z', text: 'desk phone out of order (ticket 118)' },
+      { seq: 2, what: 'waived', actor: SUPERVISOR, at: '2026-11-23T05:00:00.000Z', text: 'desk phone out of order (ticket 118)' },
     ]);
     expect(waived.body.status).toBe('waived');
   });
@@ -115,12 +124,13 @@ describe.each(DB_KINDS)('record review API on %s', (kind) => {
       status: 'open',
       pbxCallId: null,
       officer: '李四',
+      duty: null,
       deskEndpoint: null,
       occurredAt: '2026-11-22T16:30:00.000Z',
       reason: '交接不到位：未交代待办事项',
       evidence: [],
       createdAt: expect.any(String),
-      history: [{ seq: 1, what: 'raised', actor: UNAUTHENTICATED_ACTOR, at: '2026-11-23T09:00:00.000Z', text: '交接不到位：未交代待办事项' }],
+      history: [{ seq: 1, what: 'raised', actor: SUPERVISOR, at: '2026-11-23T09:00:00.000Z', text: '交接不到位：未交代待办事项' }],
     });
     const id = raised.body.id as string;
     expect((await get(`/discipline-records/${id}`)).body).toEqual(raised.body);
@@ -132,11 +142,14 @@ describe.each(DB_KINDS)('record review API on %s', (kind) => {
     });
     expect((await get(`/discipline-records/${id}`)).body).toEqual(raised.body);
 
-    // In another office the same subject is another subject.
-    const branch = await post('/discipline-records', { officeId: 'branch', subject, mistakeKind: 'other', text: '其他', occurredAt: '2026-11-23T00:30:00Z' });
+    // In another office the same subject is another subject; only that office's supervisor raises it there.
+    const body = { officeId: 'branch', subject, mistakeKind: 'other', text: '其他', occurredAt: '2026-11-23T00:30:00Z' };
+    expect(await post('/discipline-records', body)).toEqual({ status: 403, body: { error: 'NOT_YOURS', message: 'office branch is not yours (default)' } });
+    const branchSupervisor = { headers: await api.asNew(`branch-supervisor-${kind}`, 'supervisor', { officeId: 'branch' }) };
+    const branch = await post('/discipline-records', body, branchSupervisor);
     expect(branch.status).toBe(201);
     expect(branch.body).toMatchObject({ officeId: 'branch', officer: null, mistakeKind: 'other' });
-    const listed = (await get('/discipline-records?type=mistake&office=branch&limit=1000')).body.items as RecordJson[];
+    const listed = (await request('GET', '/discipline-records?type=mistake&office=branch&limit=1000', undefined, branchSupervisor)).body.items as RecordJson[];
     expect(listed.map((r) => [r.id, r.mistakeKind])).toEqual([[branch.body.id, 'other']]);
   });
 

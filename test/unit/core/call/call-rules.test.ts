@@ -8,7 +8,8 @@ const callId = '1764000000.1';
 const t0 = new Date('2026-03-02T01:00:00.000Z'); // offered
 const ringStart = new Date(t0.getTime() + 200); // desk starts ringing
 const at = (msAfterRing: number) => new Date(ringStart.getTime() + msAfterRing);
-const ctx: RulesContext = { officeId: 'default', rules: CHINA_RING_RULES, officerAt: () => 'officer-wang' };
+const WANG_ON_DUTY = { shiftId: 'shift-1', shiftLabel: '2026-11-23 08:30–17:30', officerIds: ['officer-1'], officers: ['王伟'], leaderId: 'leader-1', leader: '李强' };
+const ctx: RulesContext = { officeId: 'default', rules: CHINA_RING_RULES, dutyAt: () => WANG_ON_DUTY };
 
 const leg = (role: PhoneRole = 'desk', endpoint = 'desk', legId = 'desk-leg') => ({ callId, legId, endpoint, role });
 
@@ -60,7 +61,7 @@ describe('call rules: answer, absence, abandon', () => {
     expect(state.call.answeredAt).toEqual(at(15_001));
     const recs = records(effects);
     expect(recs).toHaveLength(1);
-    expect(recs[0]).toMatchObject({ record: { type: 'absence', occurredAt: at(15_000), officer: 'officer-wang' } });
+    expect(recs[0]).toMatchObject({ record: { type: 'absence', occurredAt: at(15_000), officer: '王伟', duty: WANG_ON_DUTY } });
   });
 
   it('three rings unanswered is exactly one absence with evidence, decided at the deadline not at Dial timeout', () => {

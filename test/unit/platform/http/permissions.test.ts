@@ -1,14 +1,10 @@
 /** Every route declares who may use it; the API does not start with one that does not. */
-import Fastify, { type RouteOptions } from 'fastify';
+import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { app } from '../../../../src/app/http-app.js';
-import { CallService } from '../../../../src/calls/call-service.js';
 import { MemoryCallStore } from '../../../../src/calls/memory-call-store.js';
-import { DisciplineService } from '../../../../src/discipline/discipline-service.js';
 import { MemoryDisciplineStore } from '../../../../src/discipline/memory-discipline-store.js';
 import { installAccessControl, isRouteAccess, PERMISSIONS, PUBLIC } from '../../../../src/platform/http/permissions.js';
-import { serverOptions } from '../../../../src/platform/http/server-options.js';
-import { buildApi, healthyReport } from '../../../support/http.js';
+import { buildApi } from '../../../support/http.js';
 
 describe('permissions', () => {
   it('are a closed list, including those the next issues need', () => {
@@ -26,6 +22,7 @@ describe('permissions', () => {
       'roster:manage',
       'roster:read',
       'session:own',
+      'swaps:request',
       'tokens:own',
     ]);
     expect(isRouteAccess('calls:read')).toBe(true);
@@ -37,16 +34,11 @@ describe('permissions', () => {
 
 describe('route permission declarations', () => {
   it('every route the API registers declares a known permission, or public', async () => {
-    const routes: RouteOptions[] = [];
-    const fastify = Fastify({ ...serverOptions, logger: false });
-    fastify.addHook('onRoute', (route) => void routes.push(route));
-    await fastify.register(app, { calls: new CallService(new MemoryCallStore()), discipline: new DisciplineService(new MemoryDisciplineStore()), health: () => healthyReport });
-    await fastify.ready();
-    await fastify.close();
-
-    expect(routes.length).toBeGreaterThan(0);
-    for (const route of routes) expect(isRouteAccess(route.config?.permission), `${String(route.method)} ${route.url}`).toBe(true);
-    const declared = Object.fromEntries(routes.map((r) => [`${String(r.method)} ${r.url}`, r.config?.permission]));
+    const api = await buildApi({ calls: new MemoryCallStore(), discipline: new MemoryDisciplineStore() });
+    await api.close();
+    const declared = api.declared;
+    expect(Object.keys(declared).length).toBeGreaterThan(0);
+    for (const [route, permission] of Object.entries(declared)) expect(isRouteAccess(permission), route).toBe(true);
     expect(declared).toMatchObject({
       'GET /healthz': 'public',
       'GET /calls': 'calls:read',

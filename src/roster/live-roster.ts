@@ -1,0 +1,107 @@
+/**
+ * The published roster of one office kept in memory for the live path (attribution at the N-th
+ * ring must not wait on the database): the shifts of published rosters from two days back to
+ * forty days ahead, the swaps touching them and the officers' names. Reloaded whole when the
+ * roster changes (publication, a swap decided, an officer renamed: RosterService's `changed`),
+ * and every ten minutes so the window follows the clock; a failed reload keeps what it had.
+ */
+import type { Logger } from 'pino';
+import type { DutyAttribution } from '../core/discipline/discipline-model.js';
+import { NOBODY_ROSTERED } from '../core/discipline/discipline-model.js';
+import type { OfficeId } from '../core/office.js';
+import type { Shift, SwapRequest } from '../core/roster/roster-model.js';
+import { NO_ONE_ROSTERED, whoIsOnDuty } from '../core/roster/who-is-on-duty.js';
+import type { Clock } from '../platform/clock.js';
+import type { RosterStores } from './roster-store.js';
+
+const DAY_MS = 24 * 3600_000;
+const WINDOW_BACK_MS = 2 * DAY_MS;
+const WINDOW_AHEAD_MS = 40 * DAY_MS;
+const REFRESH_MS = 10 * 60_000;
+
+interface Loaded {
+  shifts: Shift[];
+  swaps: SwapRequest[];
+  names: ReadonlyMap<string, string>;
+  from: Date;
+  to: Date;
+}
+
+/** The shift as people read it: date, period, desk. */
+export const shiftLabel = (shift: Pick<Shift, 'date' | 'periodLabel' | 'deskEndpoint'>): string => `${shift.date} ${shift.periodLabel} ${shift.deskEndpoint}`;
+
+export class LiveRoster {
+  #loaded: Loaded | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #reload: Promise<void> | undefined;
+  #again = false;
+
+  constructor(
+    readonly officeId: OfficeId,
+    private readonly stores: RosterStores,
+    private readonly clock: Pick<Clock, 'now'>,
+    private readonly log: Logger,
+  ) {}
+
+  /** Loads now (when the database opens) and every ten minutes until stop(). */
+  start(): Promise<void> {
+    this.#timer ??= setInterval(() => void this.refresh(), REFRESH_MS).unref();
+    return this.refresh();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Reloads; a change arriving while a reload runs makes one more reload after it. */
+  refresh(): Promise<void> {
+    if (this.#reload) {
+      this.#again = true;
+      return this.#reload;
+    }
+    this.#reload = (async () => {
+      do {
+        this.#again = false;
+        try {
+          this.#loaded = await this.#load();
+        } catch (err) {
+          this.log.warn({ err, office: this.officeId }, 'could not reload the published roster; attribution keeps the one it had');
+        }
+      } while (this.#again);
+    })().finally(() => (this.#reload = undefined));
+    return this.#reload;
+  }
+
+  /**
+   * Who the approved roster holds accountable for `desk` at `at`; null while nothing could be
+   * loaded yet (or `at` lies outside what was loaded): not known, rather than a false "no one".
+   */
+  dutyAt(desk: string | null, at: Date): DutyAttribution | null {
+    const loaded = this.#loaded;
+    if (!loaded || at < loaded.from || at >= loaded.to) return null;
+    if (desk === null) return NOBODY_ROSTERED;
+    const duty = whoIsOnDuty(loaded.shifts, loaded.swaps, desk, at);
+    if (duty === NO_ONE_ROSTERED) return NOBODY_ROSTERED;
+    const shift = loaded.shifts.find((s) => s.id === duty.shiftId)!;
+    const name = (id: string) => loaded.names.get(id) ?? id;
+    return {
+      shiftId: duty.shiftId,
+      shiftLabel: shiftLabel(shift),
+      officerIds: duty.officerIds,
+      officers: duty.officerIds.map(name),
+      leaderId: duty.leaderId,
+      leader: duty.leaderId === null ? null : name(duty.leaderId),
+    };
+  }
+
+  async #load(): Promise<Loaded> {
+    const now = this.clock.now().getTime();
+    const from = new Date(now - WINDOW_BACK_MS);
+    const to = new Date(now + WINDOW_AHEAD_MS);
+    const shifts = await this.stores.rosters.listPublishedShifts(this.officeId, from, to);
+    const swaps = shifts.length === 0 ? [] : await this.stores.swaps.listForShifts(this.officeId, shifts.map((s) => s.id));
+    const officers = await this.stores.officers.list(this.officeId);
+    return { shifts, swaps, names: new Map(officers.map((o) => [o.id, o.name])), from, to };
+  }
+}
