@@ -107,17 +107,16 @@ export async function startService(config: Config, { logger, clock: localClock =
   const spilledReady = new Promise<void>((resolve) => (spilledLanded = resolve));
 
   // The published roster of each office in memory: attribution at the N-th ring reads it, never the database.
-  const liveRosters = new Map(officesOf(config).map((o) => [o.id, new LiveRoster(o.id, rosterStores, localClock, logger.child({ office: o.id, component: 'roster' }))]));
+  const liveRosters = new Map<string, LiveRoster>();
   const roster = new RosterService(rosterStores, (officeId) => void liveRosters.get(officeId)?.refresh());
 
   const offices: OfficeRuntime[] = [];
   for (const office of officesOf(config)) {
-    const live = liveRosters.get(office.id)!;
     offices.push(
       await createOfficeRuntime({
         office,
         rings: config.rings,
-        dutyAt: (desk, at) => live.dutyAt(desk, at),
+        dutyAt: (desk, at) => liveRosters.get(office.id)?.dutyAt(desk, at) ?? null,
         connect: (roleOf) =>
           new AsteriskPort({
             host: office.ami.host,
@@ -138,6 +137,15 @@ export async function startService(config: Config, { logger, clock: localClock =
         logger,
       }),
     );
+  }
+
+  for (const office of offices) {
+    // Around the PBX's time (ring deadlines are PBX times), reloaded when the PBX connects and its clock is known.
+    const live = new LiveRoster(office.id, rosterStores, office.pbx.clock, logger.child({ office: office.id, component: 'roster' }));
+    liveRosters.set(office.id, live);
+    office.pbx.on('connected', () => {
+      if (database.status().state === 'open') void live.refresh();
+    });
   }
 
   // From November on: next year's holiday calendar not imported yet (/healthz warnings, and the log).

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '../platform/config/load-config.js';
 import { createLogger } from '../platform/logger.js';
 import { registerScheduleCommands } from './schedule-commands.js';
+import { registerUserCommands } from './user-commands.js';
 import { startService } from '../app/service.js';
 
 const program = new Command()
@@ -34,7 +35,9 @@ program
     });
   });
 
-registerScheduleCommands(program, { config: () => loadConfig({ file: program.opts<{ config?: string }>().config, env: process.env }) });
+const config = () => loadConfig({ file: program.opts<{ config?: string }>().config, env: process.env });
+registerScheduleCommands(program, { config });
+registerUserCommands(program, { config });
 
 try {
   await program.parseAsync(process.argv);

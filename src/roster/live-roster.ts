@@ -79,7 +79,11 @@ export class LiveRoster {
    */
   dutyAt(desk: string | null, at: Date): DutyAttribution | null {
     const loaded = this.#loaded;
-    if (!loaded || at < loaded.from || at >= loaded.to) return null;
+    if (!loaded) return null;
+    if (at < loaded.from || at >= loaded.to) {
+      void this.refresh(); // the clock moved past the window (a PBX clock unlike ours): the next one is known
+      return null;
+    }
     if (desk === null) return NOBODY_ROSTERED;
     const duty = whoIsOnDuty(loaded.shifts, loaded.swaps, desk, at);
     if (duty === NO_ONE_ROSTERED) return NOBODY_ROSTERED;
