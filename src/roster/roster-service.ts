@@ -87,7 +87,7 @@ export class RosterService {
    * calls and records of these.
    */
   async shiftsOf(officeId: OfficeId, officerId: string, at: Date): Promise<ShiftInterval[]> {
-    const shifts = await this.stores.rosters.listPublishedShifts(officeId, new Date(0), new Date(8.64e15));
+    const shifts = await this.stores.rosters.listPublishedShifts(officeId, new Date('1970-01-01T00:00:00Z'), new Date('9999-12-31T00:00:00Z'));
     const swaps = shifts.length === 0 ? [] : await this.stores.swaps.listForShifts(officeId, shifts.map((s) => s.id));
     return shifts
       .filter((shift) => {

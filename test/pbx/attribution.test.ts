@@ -81,10 +81,10 @@ describe('an absence names who the approved roster held accountable', () => {
     await roster.decideSwap('default', swap.id, 'approve', director, pbxNow());
 
     const second = await unansweredCall();
-    expect(second.pbxCallId).not.toBe(first.pbxCallId);
+    expect(second.subject.id).not.toBe(first.subject.id);
     expect(second.officer).toBe('李娜');
     expect(second.duty).toMatchObject({ shiftId: shift.id, officerIds: [b.id], officers: ['李娜'], leader: '赵建国', noOneRostered: false });
     // The first record still names who was accountable then.
-    expect((await sut.recordsFor(first.pbxCallId))[0]!.duty?.officers).toEqual(['张伟']);
+    expect((await sut.recordsFor(first.subject.id))[0]!.duty?.officers).toEqual(['张伟']);
   });
 });
