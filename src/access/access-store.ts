@@ -127,6 +127,9 @@ export const AUDIT_ACTIONS = [
   'tokens.create',
   'tokens.revoke',
   'access.denied',
+  'users.create',
+  'users.disable',
+  'users.enable',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Access } from '../access/access.js';
 import { accessPlugin } from '../access/access-plugin.js';
 import { registerSecurityHeaders } from '../access/security-headers.js';
+import { userRoutes } from '../access/user-routes.js';
 import type { ViewerOf } from '../access/viewer.js';
 import { callRoutes } from '../calls/call-routes.js';
 import type { CallService } from '../calls/call-service.js';
@@ -41,6 +42,7 @@ export const app: FastifyPluginAsync<AppDeps> = async (fastify, deps) => {
   await registerApiDocs(api, API_VERSION);
   installAccessControl(api, deps.access.check);
   await api.register(accessPlugin, { access: deps.access });
+  await api.register(userRoutes, { access: deps.access, officerExists: async (officeId, id) => (await deps.roster.roster.getOfficer(officeId, id)) !== null });
   await api.register(healthRoutes, { health: deps.health });
   await api.register(callRoutes, { calls: deps.calls, viewerOf: deps.viewerOf });
   await api.register(disciplineRoutes, { discipline: deps.discipline, viewerOf: deps.viewerOf });

@@ -44,6 +44,10 @@ export class RosterService {
     return this.stores.officers.list(officeId);
   }
 
+  getOfficer(officeId: OfficeId, id: string): Promise<OfficerRecord | null> {
+    return this.stores.officers.get(officeId, id);
+  }
+
   addOfficer(officer: NewOfficer, change: Change): Promise<OfficerRecord> {
     return this.stores.officers.create(officer, change);
   }

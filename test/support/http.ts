@@ -3,7 +3,7 @@
  * src/app/service.ts composes it, access control included, on a bare Fastify for inject(). Its
  * users live in in-memory access stores, its roster in in-memory roster stores: one user per
  * role, each with an API token. A request goes as the supervisor unless it carries its own
- * `authorization` header (`as('auditor')`, or NO_CREDENTIALS).
+ * `authorization` or `cookie` header (`as('auditor')`, NO_CREDENTIALS, a session cookie).
  */
 import Fastify, { type FastifyInstance, type InjectOptions, type RouteOptions } from 'fastify';
 import { createAccess, type Access } from '../../src/access/access.js';
@@ -123,7 +123,9 @@ export async function buildApi(deps: ApiStores): Promise<TestApi> {
   const inject = fastify.inject.bind(fastify) as (options: InjectOptions | string) => ReturnType<FastifyInstance['inject']>;
   const asSupervisor = (options: InjectOptions | string): InjectOptions => {
     const o = typeof options === 'string' ? { url: options } : options;
-    return { ...o, headers: { ...headers.supervisor, ...(o.headers as Record<string, string> | undefined) } };
+    const given = (o.headers ?? {}) as Record<string, string>;
+    // A request with its own credential (a token, a session cookie) goes as it says.
+    return 'authorization' in given || 'cookie' in given ? o : { ...o, headers: { ...headers.supervisor, ...given } };
   };
   const extras: TestApiExtras = {
     access,

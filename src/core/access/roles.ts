@@ -35,6 +35,8 @@ export const PERMISSIONS = [
   'config:manage',
   /** read the audit trail (who read or changed which duty record) */
   'audit:read',
+  /** add users to one's office, make them inactive or active again */
+  'users:manage',
   /** one's own session: who am I, sign out */
   'session:own',
   /** one's own API tokens: create, list, revoke */
@@ -65,7 +67,7 @@ const OWN = ['session:own', 'tokens:own'] as const satisfies readonly Permission
  */
 const ROLE_PERMISSIONS: { readonly [R in Role]: readonly Permission[] } = {
   'duty-officer': ['calls:read', 'records:read', 'records:object', 'roster:read', 'swaps:request', ...OWN],
-  supervisor: ['calls:read', 'records:read', 'records:review', 'roster:read', 'roster:manage', 'swaps:request', 'roster:approve', 'health:read', ...OWN],
+  supervisor: ['calls:read', 'records:read', 'records:review', 'roster:read', 'roster:manage', 'swaps:request', 'roster:approve', 'health:read', 'users:manage', ...OWN],
   ops: ['dialplan:manage', 'calendar:manage', 'config:manage', 'health:read', ...OWN],
   auditor: ['calls:read', 'records:read', 'roster:read', 'health:read', 'audit:read', ...OWN],
 };

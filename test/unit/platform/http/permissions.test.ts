@@ -24,6 +24,7 @@ describe('permissions', () => {
       'session:own',
       'swaps:request',
       'tokens:own',
+      'users:manage',
     ]);
     expect(isRouteAccess('calls:read')).toBe(true);
     expect(isRouteAccess(PUBLIC)).toBe(true);
