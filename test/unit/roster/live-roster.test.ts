@@ -53,10 +53,9 @@ describe('LiveRoster', () => {
 
   it('follows an approved swap from the moment of approval once told of the change, not a requested one', async () => {
     const stores = createMemoryRosterStores();
-    let live!: LiveRoster;
     const { zhang, li, shift } = await rosterWithDayShift(stores);
+    const live = new LiveRoster('default', stores, clock, log);
     const service = new RosterService(stores, () => void live.refresh());
-    live = new LiveRoster('default', stores, clock, log);
     await service.submit('default', '2026-11', clerk, NOW);
     await service.approve('default', '2026-11', director, NOW);
     await service.publish('default', '2026-11', director, NOW, { holidays: [], timezone: 'Asia/Shanghai' });
