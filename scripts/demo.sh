@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The demo on a fresh machine: installs what it needs, brings up the sandbox Asterisk, runs
-# `duty-hotline serve` on the embedded database (PGlite in data/demo), places three real calls
-# with sipp and prints the call log and the absence it produced. Tears everything down after.
+# `duty-hotline serve` on the embedded database (PGlite in data/demo) with a first supervisor
+# made by the CLI; the supervisor adds demo users and officers and publishes a roster through the
+# API, then three real calls are placed with sipp and the call log, the absence (naming the
+# rostered officer and leader) and the audit log are printed. Tears everything down after.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
@@ -27,6 +29,9 @@ cleanup() {
 trap cleanup EXIT
 
 mkdir -p data
+# The first supervisor of a fresh install comes from the CLI (before serve: PGlite is one process's).
+export DEMO_SUPERVISOR=wang.zhuren DEMO_PASSWORD=${DEMO_PASSWORD:-zhiban-demo-2026}
+printf '%s' "$DEMO_PASSWORD" | node dist/src/cli/main.js users create-first-supervisor --name "$DEMO_SUPERVISOR" --display-name 王主任 --password-stdin
 node dist/src/cli/main.js serve >data/demo-service.log 2>&1 &
 service_pid=$!
 for _ in $(seq 100); do
