@@ -27,6 +27,8 @@ export interface DisciplineQuery {
   officeId?: OfficeId;
   from?: Date; // occurredAt >= from
   to?: Date; // occurredAt < to
+  /** true: only records attributed to no one, the roster having no one on that desk then (a gap of the roster); false: only the others. */
+  noOneRostered?: boolean;
   /** When given, occurredAt must also fall in one of these (a duty officer's shifts); none: nothing matches. */
   within?: readonly TimeRange[];
   type?: DisciplineType;

@@ -87,15 +87,21 @@ export const disciplineRoutes: FastifyPluginAsyncTypebox<{ discipline: Disciplin
       schema: {
         summary: 'Discipline records (离岗 absence / 失误 mistake), newest first',
         querystring: Type.Object(
-          { ...RangeQuery, office: Type.Optional(OfficeParam), type: Type.Optional(Type.Enum([...DISCIPLINE_TYPES])), status: Type.Optional(Type.Enum([...DISCIPLINE_STATUSES])) },
+          {
+            ...RangeQuery,
+            office: Type.Optional(OfficeParam),
+            type: Type.Optional(Type.Enum([...DISCIPLINE_TYPES])),
+            status: Type.Optional(Type.Enum([...DISCIPLINE_STATUSES])),
+            noOneRostered: Type.Optional(Type.Boolean({ description: 'true: only the records of calls on a desk no one was rostered for (gaps of the roster)' })),
+          },
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ items: Type.Array(DisciplineRecord) }), 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 503: ErrorBody },
       },
     },
     async (request) => {
-      const { office, type, status } = request.query;
-      const items = await discipline.list({ ...parseRange(request.query), ...(office && { officeId: office }), ...(type && { type }), ...(status && { status }), ...parsePage(request.query) }, await viewerOf(request));
+      const { office, type, status, noOneRostered } = request.query;
+      const items = await discipline.list({ ...parseRange(request.query), ...(office && { officeId: office }), ...(type && { type }), ...(status && { status }), ...(noOneRostered !== undefined && { noOneRostered }), ...parsePage(request.query) }, await viewerOf(request));
       return { items: items.map(recordJson) };
     },
   );

@@ -64,6 +64,7 @@ export class MemoryDisciplineStore implements DisciplineStore {
           (!query.from || r.occurredAt.getTime() >= query.from.getTime()) &&
           (!query.to || r.occurredAt.getTime() < query.to.getTime()) &&
           (!query.within || inAnyRange(r.occurredAt, query.within)) &&
+          (query.noOneRostered === undefined || (r.duty !== null && r.duty.shiftId === null) === query.noOneRostered) &&
           (!query.type || r.type === query.type) &&
           (!query.status || r.status === query.status),
       )

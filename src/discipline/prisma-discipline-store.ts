@@ -72,6 +72,8 @@ export class PrismaDisciplineStore implements DisciplineStore {
         ...(query.type ? { type: query.type } : {}),
         ...(query.status ? { status: query.status } : {}),
         ...(query.within ? { OR: query.within.map((r) => ({ occurredAt: timeFilter(r) })) } : {}),
+        ...(query.noOneRostered === true ? { attributed: true, shiftId: null } : {}),
+        ...(query.noOneRostered === false ? { NOT: { attributed: true, shiftId: null } } : {}),
       },
       orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
       take: query.limit,

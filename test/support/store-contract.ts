@@ -233,6 +233,21 @@ export function storeContract(fixture: () => StoreFixture, reset: () => Promise<
       expect(await discipline.list({ limit: 100, offset: 0 })).toHaveLength(1);
     });
 
+    it('keeps the attribution as given: a rostered shift, no one rostered, or none (null); lists the gaps of the roster', async () => {
+      const { discipline } = fixture();
+      const rostered = { shiftId: '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f', shiftLabel: '2026-03-02 08:30–17:30 desk', officerIds: ['o-1', 'o-2'], officers: ['李四', '王五'], leaderId: '0b1c2d3e-4f5a-4b7c-8d9e-0f1a2b3c4d5e', leader: '赵主任' };
+      const nobody = { shiftId: null, shiftLabel: null, officerIds: [], officers: [], leaderId: null, leader: null };
+      const a = await discipline.recordOnce(disciplineInput('d-duty-rostered', { duty: rostered, officer: '李四、王五' }));
+      const b = await discipline.recordOnce(disciplineInput('d-duty-nobody', { duty: nobody, officer: null, occurredAt: new Date('2026-03-02T09:00:00Z') }));
+      const c = await discipline.recordOnce(disciplineInput('d-duty-unknown', { occurredAt: new Date('2026-03-02T10:00:00Z') }));
+      expect((await discipline.get(a.record.id))).toMatchObject({ duty: rostered, officer: '李四、王五' });
+      expect((await discipline.get(b.record.id))).toMatchObject({ duty: nobody, officer: null });
+      expect((await discipline.get(c.record.id))?.duty).toBeNull();
+      const ids = (rs: { subject: { id: string } }[]) => rs.map((r) => r.subject.id);
+      expect(ids(await discipline.list({ limit: 10, offset: 0, noOneRostered: true }))).toEqual(['d-duty-nobody']);
+      expect(ids(await discipline.list({ limit: 10, offset: 0, noOneRostered: false }))).toEqual(['d-duty-unknown', 'd-duty-rostered']);
+    });
+
     it('a discipline record needs no call record (either may be written first)', async () => {
       const { calls, discipline } = fixture();
       const { created } = await discipline.recordOnce(disciplineInput('d-before-call'));
