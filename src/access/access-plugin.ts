@@ -31,7 +31,7 @@ import { principalOf, readerOf, routeOf } from './access-control.js';
 import { TooManyTokensError, type Principal } from './access-service.js';
 import { AUDIT_ACTIONS } from './access-store.js';
 
-const UserView = Type.Object({
+export const UserView = Type.Object({
   id: Type.String(),
   name: Type.String(),
   displayName: Type.String(),

@@ -14,10 +14,11 @@ import { ROLES } from '../core/access/roles.js';
 import type { OfficeId } from '../core/office.js';
 import { ApiError, badRequest } from '../platform/http/errors.js';
 import { withIsoDates } from '../platform/http/json.js';
-import { DateTime, ErrorBody, Nullable } from '../platform/http/schemas.js';
+import { DateTime, ErrorAnswers, Nullable } from '../platform/http/schemas.js';
 import { strictBody } from '../platform/http/strict-body.js';
 import type { Access } from './access.js';
 import { principalOf, readerOf, routeOf } from './access-control.js';
+import { UserView } from './access-plugin.js';
 import { UserNameTakenError, type UserRecord } from './access-store.js';
 
 export interface UserRouteDeps {
@@ -26,16 +27,7 @@ export interface UserRouteDeps {
   officerExists: (officeId: OfficeId, officerId: string) => Promise<boolean>;
 }
 
-const UserView = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  displayName: Type.String(),
-  role: Type.Enum([...ROLES]),
-  officeId: Type.String(),
-  officerId: Nullable(Type.String()),
-  active: Type.Boolean(),
-  createdAt: DateTime,
-});
+const ManagedUser = Type.Object({ ...UserView.properties, active: Type.Boolean(), createdAt: DateTime });
 
 const NewUserBody = Type.Object(
   {
@@ -48,7 +40,7 @@ const NewUserBody = Type.Object(
   { additionalProperties: false },
 );
 const PatchBody = Type.Object({ active: Type.Boolean() }, { additionalProperties: false });
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 503: ErrorBody };
+const errors = ErrorAnswers;
 
 const userJson = (u: UserRecord) => withIsoDates({ id: u.id, name: u.name, displayName: u.displayName, role: u.role, officeId: u.officeId, officerId: u.officerId, active: u.active, createdAt: u.createdAt });
 
@@ -59,14 +51,14 @@ const check = (field: string, problem: string | null) => {
 export const userRoutes: FastifyPluginAsyncTypebox<UserRouteDeps> = async (app, { access, officerExists }) => {
   const { users, sessions } = access.stores;
 
-  app.get('/users', { config: { permission: 'users:manage' }, schema: { summary: "The users of your office, by name", response: { 200: Type.Object({ items: Type.Array(UserView) }), ...errors } } }, async (request) => {
+  app.get('/users', { config: { permission: 'users:manage' }, schema: { summary: "The users of your office, by name", response: { 200: Type.Object({ items: Type.Array(ManagedUser) }), ...errors } } }, async (request) => {
     const { officeId } = principalOf(request).user;
     return { items: (await users.list()).filter((u) => u.officeId === officeId).map(userJson) };
   });
 
   app.post(
     '/users',
-    { config: { permission: 'users:manage' }, bodyLimit: 16 * 1024, preValidation: strictBody(NewUserBody), schema: { summary: 'Add a user to your office, with a role and a first password', body: NewUserBody, response: { 201: UserView, ...errors } } },
+    { config: { permission: 'users:manage' }, bodyLimit: 16 * 1024, preValidation: strictBody(NewUserBody), schema: { summary: 'Add a user to your office, with a role and a first password', body: NewUserBody, response: { 201: ManagedUser, ...errors } } },
     async (request, reply) => {
       const { name, role, password, displayName, officerId } = request.body;
       check('body/name', userNameProblem(name));
@@ -92,7 +84,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<UserRouteDeps> = async (app, 
       config: { permission: 'users:manage' },
       bodyLimit: 16 * 1024,
       preValidation: strictBody(PatchBody),
-      schema: { summary: 'Make a user of your office inactive (their sessions end, their tokens stop working) or active again', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }), body: PatchBody, response: { 200: UserView, ...errors } },
+      schema: { summary: 'Make a user of your office inactive (their sessions end, their tokens stop working) or active again', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }), body: PatchBody, response: { 200: ManagedUser, ...errors } },
     },
     async (request) => {
       const me = principalOf(request).user;

@@ -5,7 +5,7 @@ import { withIsoDates } from '../platform/http/json.js';
 import { badRequest } from '../platform/http/errors.js';
 import { strictBody } from '../platform/http/strict-body.js';
 import { parsePage, parseRange } from '../platform/http/range.js';
-import { DateTime, ErrorBody, Nullable, OfficeParam, RangeQuery, TimelineEntry } from '../platform/http/schemas.js';
+import { DateTime, ErrorAnswers, ErrorBody, Nullable, OfficeParam, RangeQuery, TimelineEntry } from '../platform/http/schemas.js';
 import { type DutyAttribution, DISCIPLINE_STATUSES, DISCIPLINE_TYPES, MISTAKE_KIND_LABELS, MISTAKE_KINDS, SUBJECT_KINDS } from '../core/discipline/discipline-model.js';
 import { MAX_NAME_LENGTH, MAX_TEXT_LENGTH, RECORD_EVENT_KINDS } from '../core/discipline/record-lifecycle.js';
 import { DEFAULT_OFFICE_ID } from '../core/office.js';
@@ -71,7 +71,7 @@ const MistakeBody = Type.Object(
 );
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 503: ErrorBody };
+const errors = ErrorAnswers;
 /** A request body is a few thousand characters at most: a bigger one is refused (413) before it is parsed. */
 const BODY_LIMIT = 64 * 1024;
 

@@ -35,7 +35,7 @@ import type { DayCalendar, Schedule } from '../core/schedule/schedule-model.js';
 import type { Clock } from '../platform/clock.js';
 import { ApiError, badRequest } from '../platform/http/errors.js';
 import { withIsoDates } from '../platform/http/json.js';
-import { DateTime, ErrorBody, Nullable } from '../platform/http/schemas.js';
+import { DateTime, ErrorAnswers, ErrorBody, Nullable } from '../platform/http/schemas.js';
 import { strictBody } from '../platform/http/strict-body.js';
 import { RosterError, type RosterFailureCode } from './roster-errors.js';
 import type { RosterService } from './roster-service.js';
@@ -162,7 +162,7 @@ const ImportRefused = Type.Object({
 
 const MonthParams = Type.Object({ month: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}$', description: 'YYYY-MM' }) });
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 503: ErrorBody };
+const errors = ErrorAnswers;
 
 const OfficerBody = Type.Object(
   { name: Type.String({ maxLength: 200 }), phone: Type.Optional(Nullable(Type.String({ maxLength: 200 }))), section: Type.Optional(Nullable(Type.String({ maxLength: 200 }))) },

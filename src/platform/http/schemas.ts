@@ -6,6 +6,9 @@ export const DateTime = Instant;
 
 export const ErrorBody = Type.Object({ error: Type.String(), message: Type.String() });
 
+/** The error answers a route that reads or changes by id may give (the catalogue's, src/platform/http/errors.ts). */
+export const ErrorAnswers = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 503: ErrorBody };
+
 export const TimelineEntry = Type.Object({ at: DateTime, what: Type.String() });
 
 /** Paging bounds: a page of at most MAX_LIMIT rows, starting at most MAX_OFFSET rows in (deeper: narrow the time range). */
