@@ -24,6 +24,7 @@ import { labelProblem, normalizeUserName, signInPasswordProblem, userNameProblem
 import { PERMISSIONS, ROLES } from '../core/access/roles.js';
 import { ApiError, badRequest, notFound } from '../platform/http/errors.js';
 import { withIsoDates } from '../platform/http/json.js';
+import { noBody } from '../platform/http/strict-body.js';
 import { parsePage, parseRange } from '../platform/http/range.js';
 import { DateTime, ErrorBody, Nullable, RangeQuery } from '../platform/http/schemas.js';
 import type { Access } from './access.js';
@@ -172,6 +173,7 @@ export const accessPlugin: FastifyPluginAsyncTypebox<{ access: Access }> = async
     '/session',
     {
       config: { permission: 'session:own' },
+      preValidation: noBody,
       schema: { summary: 'Sign out: ends this session and clears its cookie', response: { 204: Type.Null(), 400: ErrorBody, 401: ErrorBody, 503: ErrorBody } },
     },
     async (request, reply) => {
@@ -220,6 +222,7 @@ export const accessPlugin: FastifyPluginAsyncTypebox<{ access: Access }> = async
     '/tokens/:id',
     {
       config: { permission: 'tokens:own' },
+      preValidation: noBody,
       schema: {
         summary: 'Revoke one of your API tokens (it stops working at once)',
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }),

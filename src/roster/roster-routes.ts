@@ -36,7 +36,7 @@ import type { Clock } from '../platform/clock.js';
 import { ApiError, badRequest } from '../platform/http/errors.js';
 import { withIsoDates } from '../platform/http/json.js';
 import { DateTime, ErrorAnswers, ErrorBody, Nullable } from '../platform/http/schemas.js';
-import { strictBody } from '../platform/http/strict-body.js';
+import { noBody, strictBody } from '../platform/http/strict-body.js';
 import { RosterError, type RosterFailureCode } from './roster-errors.js';
 import type { RosterService } from './roster-service.js';
 import type { OfficerRecord, ShiftRecord } from './roster-store.js';
@@ -157,7 +157,8 @@ const SwapView = Type.Object({
 const ImportRefused = Type.Object({
   error: Type.String(),
   message: Type.String(),
-  problems: Type.Array(Type.Object({ row: Nullable(Type.Integer()), column: Nullable(Type.String()), header: Nullable(Type.String()), message: Type.String() })),
+  // Only when the file was read and had problems; any other 400 (no file, a bad month) has none.
+  problems: Type.Optional(Type.Array(Type.Object({ row: Nullable(Type.Integer()), column: Nullable(Type.String()), header: Nullable(Type.String()), message: Type.String() }))),
 });
 
 const MonthParams = Type.Object({ month: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}$', description: 'YYYY-MM' }) });
@@ -347,7 +348,7 @@ export const rosterRoutes: FastifyPluginAsyncTypebox<RosterRouteDeps> = async (a
   const transition = (action: 'submit' | 'approve' | 'publish', permission: 'roster:manage' | 'roster:approve', summary: string) =>
     app.post(
       `/rosters/:month/${action}`,
-      { config: { permission }, bodyLimit: BODY_LIMIT, schema: { summary, params: MonthParams, response: { 200: RosterMonthView, ...errors } } },
+      { config: { permission }, bodyLimit: BODY_LIMIT, preValidation: noBody, schema: { summary, params: MonthParams, response: { 200: RosterMonthView, ...errors } } },
       async (request) => {
         const { officeId, actor, change } = who(request);
         const month = request.params.month;
@@ -404,7 +405,7 @@ export const rosterRoutes: FastifyPluginAsyncTypebox<RosterRouteDeps> = async (a
   for (const answerKind of ['agree', 'decline'] as const) {
     app.post(
       `/swaps/:id/${answerKind}`,
-      { config: { permission: 'swaps:request' }, bodyLimit: BODY_LIMIT, schema: { summary: `The counterpart ${answerKind}s to take the shift`, params: IdParams, response: { 200: SwapView, ...errors } } },
+      { config: { permission: 'swaps:request' }, bodyLimit: BODY_LIMIT, preValidation: noBody, schema: { summary: `The counterpart ${answerKind}s to take the shift`, params: IdParams, response: { 200: SwapView, ...errors } } },
       async (request) => {
         const { officeId, actor, change } = who(request);
         return swapJson(await rostered(roster.answerSwap(officeId, request.params.id, answerKind, actor, change.at)));

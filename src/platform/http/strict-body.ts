@@ -23,6 +23,11 @@ function wrongType(schema: TSchema, value: unknown, path: string): string | null
   switch (s.type) {
     case 'string':
       return typeof value === 'string' ? null : `${path} must be string`;
+    case 'boolean':
+      return typeof value === 'boolean' ? null : `${path} must be boolean`;
+    case 'integer':
+    case 'number':
+      return typeof value === 'number' ? null : `${path} must be ${s.type}`;
     case 'null':
       return value === null ? null : `${path} must be null`;
     case 'object': {
@@ -36,4 +41,12 @@ function wrongType(schema: TSchema, value: unknown, path: string): string | null
     default:
       return null;
   }
+}
+
+/** A route that takes no body refuses one (unknown input is never silently dropped). */
+export async function noBody(request: FastifyRequest): Promise<void> {
+  const body = request.body;
+  if (body === undefined || body === null || body === '') return;
+  if (typeof body === 'object' && !Array.isArray(body) && !Buffer.isBuffer(body) && Object.keys(body).length === 0) return;
+  throw badRequest('this route takes no body');
 }
