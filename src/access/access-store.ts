@@ -127,6 +127,7 @@ export const AUDIT_ACTIONS = [
   'tokens.create',
   'tokens.revoke',
   'access.denied',
+  'duty-log.edit',
   'users.create',
   'users.disable',
   'users.enable',

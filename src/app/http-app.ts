@@ -9,6 +9,8 @@ import { callRoutes } from '../calls/call-routes.js';
 import type { CallService } from '../calls/call-service.js';
 import { disciplineRoutes } from '../discipline/discipline-routes.js';
 import type { DisciplineService } from '../discipline/discipline-service.js';
+import { dutyLogRoutes } from '../duty-log/duty-log-routes.js';
+import type { DutyLogService } from '../duty-log/duty-log-service.js';
 import { installErrorHandler } from '../platform/http/errors.js';
 import { installAccessControl } from '../platform/http/permissions.js';
 import { rosterRoutes, type RosterRouteDeps } from '../roster/roster-routes.js';
@@ -21,6 +23,7 @@ const API_VERSION = '0.2.0';
 export interface AppDeps {
   calls: CallService;
   discipline: DisciplineService;
+  dutyLog: DutyLogService;
   roster: RosterRouteDeps;
   health: () => HealthReport;
   access: Access;
@@ -46,5 +49,6 @@ export const app: FastifyPluginAsync<AppDeps> = async (fastify, deps) => {
   await api.register(healthRoutes, { health: deps.health });
   await api.register(callRoutes, { calls: deps.calls, viewerOf: deps.viewerOf });
   await api.register(disciplineRoutes, { discipline: deps.discipline, viewerOf: deps.viewerOf });
+  await api.register(dutyLogRoutes, { dutyLog: deps.dutyLog, viewerOf: deps.viewerOf });
   await api.register(rosterRoutes, deps.roster);
 };

@@ -24,6 +24,9 @@ import { createPrismaRosterStores } from '../roster/prisma-roster-store.js';
 import { RosterService } from '../roster/roster-service.js';
 import { deferredRosterStores } from '../roster/roster-store.js';
 import { fileCalendarOverrideStore, loadHolidayCalendar } from '../schedule/calendar-override-store.js';
+import type { DutyLogStore } from '../duty-log/duty-log-store.js';
+import { DutyLogService } from '../duty-log/duty-log-service.js';
+import { PrismaDutyLogStore } from '../duty-log/prisma-duty-log-store.js';
 import { DisciplineService } from '../discipline/discipline-service.js';
 import type { DisciplineStore } from '../discipline/discipline-store.js';
 import { registerDisciplineWrites, type DisciplineFacts } from '../discipline/discipline-writes.js';
@@ -89,12 +92,14 @@ export async function startService(config: Config, { logger, clock: localClock =
       discipline: new PrismaDisciplineStore(db.prisma),
       access: prismaAccessStores(db.prisma),
       roster: createPrismaRosterStores(db.prisma),
+      dutyLog: new PrismaDutyLogStore(db.prisma),
     }),
     logger: dbLog,
     retry: { initialDelayMs: config.database.openRetryInitialMs, maxDelayMs: config.database.openRetryMaxMs },
   });
   const calls = deferred<CallStore>(() => database.stores().calls);
   const discipline = deferred<DisciplineStore>(() => database.stores().discipline);
+  const dutyLogStore = deferred<DutyLogStore>(() => database.stores().dutyLog);
   const rosterStores = deferredRosterStores(() => database.stores().roster);
   const access = createAccess({ stores: deferredAccessStores(() => database.stores().access), clock: localClock, settings: accessSettingsOf(config.access) });
   const facts = new EventBus<ServiceFacts>(logger.child({ component: 'facts' }));
@@ -158,8 +163,10 @@ export async function startService(config: Config, { logger, clock: localClock =
   });
   let url: string;
   try {
+    const callService = new CallService(calls, access.audit);
     await http.register(app, {
-      calls: new CallService(calls, access.audit),
+      calls: callService,
+      dutyLog: new DutyLogService(dutyLogStore, callService, access.audit, localClock),
       discipline: new DisciplineService(discipline, access.audit, localClock),
       roster: { roster, clock: localClock, officeSchedule: officeScheduleOf(offices, config) },
       access,

@@ -18,6 +18,9 @@ import type { CallStore } from '../../src/calls/call-store.js';
 import type { Role } from '../../src/core/access/roles.js';
 import type { DayCalendar, Schedule } from '../../src/core/schedule/schedule-model.js';
 import type { DisciplineRecord, DisciplineRecordWithHistory, RecordHistoryEntry } from '../../src/discipline/discipline-record.js';
+import { DutyLogService } from '../../src/duty-log/duty-log-service.js';
+import type { DutyLogStore } from '../../src/duty-log/duty-log-store.js';
+import { MemoryDutyLogStore } from '../../src/duty-log/memory-duty-log-store.js';
 import { DisciplineService } from '../../src/discipline/discipline-service.js';
 import type { DisciplineStore } from '../../src/discipline/discipline-store.js';
 import { systemClock, type Clock } from '../../src/platform/clock.js';
@@ -65,6 +68,7 @@ export interface ApiStores {
   clock?: Pick<Clock, 'now'>;
   /** Default: fresh in-memory stores. */
   access?: AccessStores;
+  dutyLog?: DutyLogStore;
   roster?: RosterStores;
   /** The default office's schedule and calendar for roster imports (default: none, the import is a 409). */
   officeSchedule?: { schedule: Schedule; calendar: DayCalendar };
@@ -107,8 +111,10 @@ export async function buildApi(deps: ApiStores): Promise<TestApi> {
   // Read once all hooks have run (the docs' own onRoute hook declares its routes public after this one sees them).
   const routes: RouteOptions[] = [];
   fastify.addHook('onRoute', (route) => void routes.push(route));
+  const calls = new CallService(deps.calls, access.audit);
   await fastify.register(app, {
-    calls: new CallService(deps.calls, access.audit),
+    calls,
+    dutyLog: new DutyLogService(deps.dutyLog ?? new MemoryDutyLogStore(), calls, access.audit, clock),
     discipline: new DisciplineService(deps.discipline, access.audit, clock),
     roster: { roster, clock, officeSchedule: async (officeId) => (officeId === 'default' ? (deps.officeSchedule ?? null) : null) },
     access,

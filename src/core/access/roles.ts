@@ -13,6 +13,8 @@ export const PERMISSIONS = [
   'calls:read',
   /** read discipline records (离岗 / 失误) — within the role's scope */
   'records:read',
+  /** complete the duty log entry (值班记录) of a call: the officer of that shift, or a supervisor (within the read scope) */
+  'duty-log:write',
   /** review discipline records: confirm, dismiss, annotate (record lifecycle) */
   'records:review',
   /** file an objection (申诉) to a discipline record: the record's officer (record lifecycle) */
@@ -66,8 +68,8 @@ const OWN = ['session:own', 'tokens:own'] as const satisfies readonly Permission
  * - auditor: reads everything of the office, the audit log included, and changes nothing.
  */
 const ROLE_PERMISSIONS: { readonly [R in Role]: readonly Permission[] } = {
-  'duty-officer': ['calls:read', 'records:read', 'records:object', 'roster:read', 'swaps:request', ...OWN],
-  supervisor: ['calls:read', 'records:read', 'records:review', 'roster:read', 'roster:manage', 'swaps:request', 'roster:approve', 'health:read', 'users:manage', ...OWN],
+  'duty-officer': ['calls:read', 'duty-log:write', 'records:read', 'records:object', 'roster:read', 'swaps:request', ...OWN],
+  supervisor: ['calls:read', 'duty-log:write', 'records:read', 'records:review', 'roster:read', 'roster:manage', 'swaps:request', 'roster:approve', 'health:read', 'users:manage', ...OWN],
   ops: ['dialplan:manage', 'calendar:manage', 'config:manage', 'health:read', ...OWN],
   auditor: ['calls:read', 'records:read', 'roster:read', 'health:read', 'audit:read', ...OWN],
 };

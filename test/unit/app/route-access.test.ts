@@ -23,6 +23,7 @@ import { baselineCalendar, readRepoFile } from '../../support/schedule-test-data
 const HOLDERS: Record<Permission, readonly Role[]> = {
   'calls:read': ['duty-officer', 'supervisor', 'auditor'],
   'records:read': ['duty-officer', 'supervisor', 'auditor'],
+  'duty-log:write': ['duty-officer', 'supervisor'],
   'records:review': ['supervisor'],
   'records:object': ['duty-officer'],
   'health:read': ['supervisor', 'ops', 'auditor'],
@@ -78,6 +79,9 @@ const SAMPLES: Record<string, Sample> = {
   'GET /healthz': { status: 200 },
   'GET /calls': { status: 200 },
   'GET /calls/:id': { url: `/calls/${NOWHERE}`, status: 404 },
+  'GET /calls/:id/duty-log': { url: `/calls/${NOWHERE}/duty-log`, status: 404 },
+  'PUT /calls/:id/duty-log': { url: `/calls/${NOWHERE}/duty-log`, payload: { version: 0, content: '咨询' }, status: 404 },
+  'GET /calls/:id/duty-log/versions': { url: `/calls/${NOWHERE}/duty-log/versions`, status: 404 },
   'GET /discipline-records': { status: 200 },
   'GET /discipline-records/:id': { url: `/discipline-records/${NOWHERE}`, status: 404 },
   'POST /discipline-records/:id/objection': { url: `/discipline-records/${NOWHERE}/objection`, payload: { text: '不是我' }, status: 404 },

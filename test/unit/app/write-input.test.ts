@@ -19,7 +19,7 @@ import { parseScheduleFile } from '../../../src/schedule/schedule-file.js';
 import { PASSWORD } from '../../support/access-api.js';
 import { attributedTo, buildApi, NO_CREDENTIALS, publishRoster, type TestApi } from '../../support/http.js';
 import { baselineCalendar, readRepoFile } from '../../support/schedule-test-data.js';
-import { disciplineInput } from '../../support/store-contract.js';
+import { disciplineInput, snapshot } from '../../support/store-contract.js';
 
 type Headers = Record<string, string>;
 type Body = Record<string, unknown>;
@@ -55,6 +55,8 @@ interface World {
   session: Headers;
   /** An officer nothing else uses. */
   spareOfficerId: string;
+  /** Calls in 李四's shift whose duty log nobody wrote yet: each edit of version 0 takes a fresh one. */
+  freshCallIds: string[];
 }
 
 /** A month of one shift of 李四's, moved through the lifecycle to `status` by the service. */
@@ -72,7 +74,10 @@ const cookieOf = (res: LightMyRequestResponse): Headers => ({ cookie: res.cookie
 
 async function world(): Promise<World> {
   const discipline = new MemoryDisciplineStore();
-  const api = await buildApi({ calls: new MemoryCallStore(), discipline, officeSchedule, clock: { now: () => AT } });
+  const calls = new MemoryCallStore();
+  const api = await buildApi({ calls, discipline, officeSchedule, clock: { now: () => AT } });
+  const freshCallIds: string[] = [];
+  for (let i = 0; i < 400; i++) freshCallIds.push((await calls.save(snapshot(`log-${i}`, { offeredAt: new Date('2026-11-02T03:00:00Z') }))).id);
   const change = { by: 'clerk', at: AT };
   const wang = await api.roster.addOfficer({ officeId: 'default', name: '王五', phone: null, section: null }, change);
   const spare = await api.roster.addOfficer({ officeId: 'default', name: '周九', phone: null, section: null }, change);
@@ -105,6 +110,7 @@ async function world(): Promise<World> {
     tokenId: token.json<{ id: string }>().id,
     session: cookieOf(signedIn),
     spareOfficerId: spare.id,
+    freshCallIds,
   };
 }
 
@@ -212,6 +218,21 @@ const WRITES: Record<string, WriteRoute> = {
       officer: { kind: 'record-text', nullable: true, fancy: '李四 👮 \u202e四李' },
       occurredAt: { kind: 'instant' },
     },
+  },
+  'PUT /calls/:id/duty-log': {
+    as: 'duty-officer',
+    params: (w) => ({ id: w.freshCallIds.pop()! }),
+    body: () => ({ version: 0, callerName: '张三', callerUnit: '市应急局', content: '咨询值班安排', handling: '已答复', majorIncident: false, oralReportAt: null }),
+    status: 200,
+    fields: {
+      callerName: { kind: 'record-text', nullable: true, fancy: '张三 📞' },
+      callerUnit: { kind: 'record-text', nullable: true, fancy: '市应急局 🏢' },
+      content: { kind: 'record-text', nullable: true, fancy: FANCY_RECORD_TEXT },
+      handling: { kind: 'record-text', nullable: true, fancy: FANCY_TEXT },
+      oralReportAt: { kind: 'instant', nullable: true },
+    },
+    booleans: ['majorIncident'],
+    pathId: { param: 'id', notFound: (id) => `call ${id} not found` },
   },
   'POST /officers': {
     as: 'supervisor',

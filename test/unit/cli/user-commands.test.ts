@@ -41,7 +41,7 @@ async function cli(args: string[], { stores = memoryAccessStores(), stdin = pipe
 describe('users create-first-supervisor', () => {
   it('creates the first user, a supervisor, with the password from stdin (hashed), and closes the database', async () => {
     const { out, stores, closed } = await cli(['users', 'create-first-supervisor', '--name', 'Wang.Wu', '--display-name', '王五', '--password-stdin']);
-    expect(out).toBe('created supervisor wang.wu (王五) of office default: calls:read, records:read, records:review, health:read, roster:read, roster:manage, swaps:request, roster:approve, users:manage, session:own, tokens:own');
+    expect(out).toBe('created supervisor wang.wu (王五) of office default: calls:read, records:read, duty-log:write, records:review, health:read, roster:read, roster:manage, swaps:request, roster:approve, users:manage, session:own, tokens:own');
     const [user] = await stores.users.list();
     expect(user).toMatchObject({ name: 'wang.wu', displayName: '王五', role: 'supervisor', officeId: 'default', active: true });
     expect(user!.passwordHash).toMatch(/^\$scrypt\$/);
@@ -76,7 +76,7 @@ describe('users add', () => {
   it('adds a user of any role, with an officer link', async () => {
     const stores = await withSupervisor();
     const { out } = await cli(['users', 'add', '--name', 'sun.officer', '--role', 'duty-officer', '--officer', 'officer-17'], { stores });
-    expect(out).toBe('created duty-officer sun.officer (sun.officer) of office default, officer officer-17: calls:read, records:read, records:object, roster:read, swaps:request, session:own, tokens:own');
+    expect(out).toBe('created duty-officer sun.officer (sun.officer) of office default, officer officer-17: calls:read, records:read, duty-log:write, records:object, roster:read, swaps:request, session:own, tokens:own');
     await cli(['users', 'add', '--name', 'ops.li', '--role', 'ops'], { stores });
     await cli(['users', 'add', '--name', 'audit.zhao', '--role', 'auditor'], { stores });
     expect((await stores.users.list()).map((u) => `${u.name}:${u.role}:${u.officerId}`)).toEqual(['audit.zhao:auditor:null', 'boss:supervisor:null', 'ops.li:ops:null', 'sun.officer:duty-officer:officer-17']);

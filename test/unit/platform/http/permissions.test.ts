@@ -14,6 +14,7 @@ describe('permissions', () => {
       'calls:read',
       'config:manage',
       'dialplan:manage',
+      'duty-log:write',
       'health:read',
       'records:object',
       'records:read',
