@@ -27,6 +27,7 @@ import { fileCalendarOverrideStore, loadHolidayCalendar } from '../schedule/cale
 import type { DutyLogStore } from '../duty-log/duty-log-store.js';
 import { DutyLogService } from '../duty-log/duty-log-service.js';
 import { PrismaDutyLogStore } from '../duty-log/prisma-duty-log-store.js';
+import { DeadlineSweep } from '../duty-log/deadline-sweep.js';
 import { DisciplineService } from '../discipline/discipline-service.js';
 import type { DisciplineStore } from '../discipline/discipline-store.js';
 import { registerDisciplineWrites, type DisciplineFacts } from '../discipline/discipline-writes.js';
@@ -68,6 +69,8 @@ export interface RunningService {
   /** Access control: its stores (users, sessions, tokens, the audit trail) and checks. */
   access: Access;
   roster: RosterService;
+  /** The duty log's deadlines, checked every dutyLog.sweepIntervalMs; `sweep()` checks now. */
+  deadlines: Pick<DeadlineSweep, 'sweep'>;
   /** Spill files of earlier shutdowns re-queued at start; `landed` once stored and deleted. */
   spilled: RequeuedSpills;
   /** Resolves with the error that keeps the service from working (a broken migration): stop then. */
@@ -181,9 +184,26 @@ export async function startService(config: Config, { logger, clock: localClock =
   }
   logger.info({ url, offices: offices.map((o) => o.id) }, 'HTTP API listening');
 
-  void database.opened.then(() => {
+  let stopped = false;
+  const deadlines = new DeadlineSweep({
+    offices: offices.map((o) => ({
+      id: o.id,
+      now: () => o.pbx.clock.now(),
+      shiftEndAt: (desk, at) => liveRosters.get(o.id)!.shiftEndAt(desk, at),
+      dutyAt: (desk, at) => liveRosters.get(o.id)!.dutyAt(desk, at),
+    })),
+    calls,
+    dutyLog: dutyLogStore,
+    discipline,
+    policy: { completionGraceMs: config.dutyLog.completionGraceMs, incompleteType: config.dutyLog.incompleteRecordType, oralReportMs: config.dutyLog.oralReportMs, writtenReportMs: config.dutyLog.writtenReportMs },
+    logger: logger.child({ component: 'duty-log' }),
+  });
+  void database.opened.then(async () => {
     writes.retryNow();
-    for (const live of liveRosters.values()) void live.start();
+    await Promise.all([...liveRosters.values()].map((live) => live.start()));
+    // Calls the last run (or its spill files) left unstored are stored before their deadlines are judged.
+    await spilledReady;
+    if (!stopped) deadlines.start(config.dutyLog.sweepIntervalMs);
   });
   database.start();
   // Before the PBXs are heard: live snapshots of the same calls, being newer, must win over these.
@@ -194,7 +214,9 @@ export async function startService(config: Config, { logger, clock: localClock =
   let stopping: Promise<void> | undefined;
   const stop = ({ drainTimeoutMs = 10_000 }: { drainTimeoutMs?: number } = {}) =>
     (stopping ??= (async () => {
+      stopped = true;
       calendarWarnings.stop();
+      deadlines.stop();
       for (const live of liveRosters.values()) live.stop();
       await http.close();
       await Promise.all(offices.map((o) => o.stop()));
@@ -204,7 +226,7 @@ export async function startService(config: Config, { logger, clock: localClock =
     })());
 
   const first = offices[0]!;
-  return { http, url, offices, pbx: first.pbx, tracker: first.tracker, writes, facts, database, access, roster, spilled, failed: database.failed, stop };
+  return { http, url, offices, pbx: first.pbx, tracker: first.tracker, writes, facts, database, access, roster, deadlines, spilled, failed: database.failed, stop };
 }
 
 /** An office's schedule (read at start) and the holiday calendar as it stands now (imports included). */

@@ -99,6 +99,13 @@ export class LiveRoster {
     };
   }
 
+  /** The end of the published shift on `desk` at `at` (null: none known), for the duty log's deadline. */
+  shiftEndAt(desk: string | null, at: Date): Date | null {
+    const duty = this.dutyAt(desk, at);
+    if (!duty?.shiftId) return null;
+    return this.#loaded?.shifts.find((s) => s.id === duty.shiftId)?.endsAt ?? null;
+  }
+
   async #load(): Promise<Loaded> {
     const now = this.clock.now().getTime();
     const from = new Date(now - WINDOW_BACK_MS);

@@ -25,6 +25,18 @@ export function recordedCall(name: string): RecordedCall {
 }
 
 /**
+ * The recorded call as if it happened now: every event's Timestamp moved by the same amount, so
+ * its first is `at` (default: now). For rules that compare a call's times with today's clock.
+ */
+export function happeningNow(call: RecordedCall, at: Date = new Date()): RecordedCall {
+  const first = /^Timestamp: (\d+(?:\.\d+)?)\r?$/m.exec(call.wire);
+  if (!first) throw new Error(`no Timestamp in ${call.name}`);
+  const shiftS = at.getTime() / 1000 - Number(first[1]);
+  const wire = call.wire.replace(/^Timestamp: (\d+(?:\.\d+)?)\r?$/gm, (_line, t: string) => `Timestamp: ${(Number(t) + shiftS).toFixed(6)}\r`);
+  return { ...call, wire };
+}
+
+/**
  * The start of a recorded call: its events before the first one `stop` matches (a call the PBX
  * has not finished yet). Throws when none matches.
  */

@@ -55,6 +55,21 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    /** The duty log's deadlines (src/core/duty-log/duty-log-deadlines.ts). */
+    dutyLog: Type.Object(
+      {
+        /** After the end of its shift (or the answer, with no shift known), how long an answered call's entry may stay incomplete. */
+        completionGraceMs: Type.Integer({ minimum: 0, maximum: 7 * 24 * 3600_000, default: 3600_000 }),
+        /** What an entry still incomplete then makes: absence (seed 000 §二.2 有事漏记视为离岗) or mistake (漏记). */
+        incompleteRecordType: Type.Enum(['absence', 'mistake'], { default: 'absence' }),
+        /** A major incident's oral and written reports are due this long after the call (seed 001 第十六条: 1 h, 2 h). */
+        oralReportMs: Type.Integer({ minimum: 60_000, default: 3600_000 }),
+        writtenReportMs: Type.Integer({ minimum: 60_000, default: 7_200_000 }),
+        /** How often the deadlines are checked (and once the database opens). */
+        sweepIntervalMs: Type.Integer({ minimum: 50, maximum: 3600_000, default: 60_000 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     /** Sign-in, sessions and API tokens (src/access/access-settings.ts). */
     access: Type.Object(
       {
