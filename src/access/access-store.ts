@@ -115,6 +115,7 @@ export interface ApiTokenStore {
 export const AUDIT_ACTIONS = [
   'calls.list',
   'calls.get',
+  'calls.export',
   'records.list',
   'records.get',
   'records.object',
@@ -128,6 +129,7 @@ export const AUDIT_ACTIONS = [
   'tokens.revoke',
   'access.denied',
   'duty-log.edit',
+  'reports.tally',
   'users.create',
   'users.disable',
   'users.enable',

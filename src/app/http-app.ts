@@ -5,6 +5,7 @@ import { accessPlugin } from '../access/access-plugin.js';
 import { registerSecurityHeaders } from '../access/security-headers.js';
 import { userRoutes } from '../access/user-routes.js';
 import type { ViewerOf } from '../access/viewer.js';
+import { callExportRoutes } from '../calls/call-export-routes.js';
 import { callRoutes } from '../calls/call-routes.js';
 import type { CallService } from '../calls/call-service.js';
 import { disciplineRoutes } from '../discipline/discipline-routes.js';
@@ -14,6 +15,8 @@ import type { DutyLogService } from '../duty-log/duty-log-service.js';
 import { installErrorHandler } from '../platform/http/errors.js';
 import { installAccessControl } from '../platform/http/permissions.js';
 import { rosterRoutes, type RosterRouteDeps } from '../roster/roster-routes.js';
+import type { MonthlyTallyService } from '../reports/monthly-tally-service.js';
+import { reportRoutes } from '../reports/report-routes.js';
 import { registerApiDocs } from './api-docs.js';
 import { healthRoutes, type HealthReport } from './health-routes.js';
 
@@ -24,6 +27,7 @@ export interface AppDeps {
   calls: CallService;
   discipline: DisciplineService;
   dutyLog: DutyLogService;
+  tally: MonthlyTallyService;
   roster: RosterRouteDeps;
   health: () => HealthReport;
   access: Access;
@@ -50,5 +54,7 @@ export const app: FastifyPluginAsync<AppDeps> = async (fastify, deps) => {
   await api.register(callRoutes, { calls: deps.calls, viewerOf: deps.viewerOf });
   await api.register(disciplineRoutes, { discipline: deps.discipline, viewerOf: deps.viewerOf });
   await api.register(dutyLogRoutes, { dutyLog: deps.dutyLog, viewerOf: deps.viewerOf });
+  await api.register(callExportRoutes, { calls: deps.calls, viewerOf: deps.viewerOf });
   await api.register(rosterRoutes, deps.roster);
+  await api.register(reportRoutes, { tally: deps.tally, viewerOf: deps.viewerOf });
 };

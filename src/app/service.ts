@@ -28,6 +28,8 @@ import type { DutyLogStore } from '../duty-log/duty-log-store.js';
 import { DutyLogService } from '../duty-log/duty-log-service.js';
 import { PrismaDutyLogStore } from '../duty-log/prisma-duty-log-store.js';
 import { DeadlineSweep } from '../duty-log/deadline-sweep.js';
+import { MonthlyTallyService } from '../reports/monthly-tally-service.js';
+import { subsidyPolicyOf } from '../reports/subsidy-policy.js';
 import { DisciplineService } from '../discipline/discipline-service.js';
 import type { DisciplineStore } from '../discipline/discipline-store.js';
 import { registerDisciplineWrites, type DisciplineFacts } from '../discipline/discipline-writes.js';
@@ -170,6 +172,14 @@ export async function startService(config: Config, { logger, clock: localClock =
     await http.register(app, {
       calls: callService,
       dutyLog: new DutyLogService(dutyLogStore, callService, access.audit, localClock),
+      tally: new MonthlyTallyService({
+        roster: rosterStores,
+        calls,
+        discipline,
+        audit: access.audit,
+        policy: subsidyPolicyOf(config.subsidy),
+        timezoneOf: (officeId) => offices.find((o) => o.id === officeId)?.schedule?.timezone ?? 'Asia/Shanghai',
+      }),
       discipline: new DisciplineService(discipline, access.audit, localClock),
       roster: { roster, clock: localClock, officeSchedule: officeScheduleOf(offices, config) },
       access,

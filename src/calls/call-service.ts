@@ -2,12 +2,16 @@ import { mayReadCall, readableRanges } from '../core/access/roles.js';
 import type { AuditTrail } from '../access/audit-trail.js';
 import type { Viewer } from '../access/viewer.js';
 import type { CallQuery, CallRecord } from './call-record.js';
-import type { CallStore } from './call-store.js';
+import type { CallCursor, CallFilter, CallStore } from './call-store.js';
+
+/** How many entries an export reads at a time (one keyset page, src/calls/call-store.ts listAfter). */
+export const EXPORT_PAGE_SIZE = 1000;
 
 /**
  * The read side of the call log, as the API uses it: routes call this, never the store. Every
  * read is confined to the viewer's scope (a duty officer: their shifts; a supervisor or auditor:
- * their office) and written to the audit trail, with the ids it returned, before it is answered.
+ * their office) and written to the audit trail, with the ids it returned, before it is answered
+ * (an export, which streams, after: see `export`).
  */
 export class CallService {
   constructor(
@@ -21,6 +25,41 @@ export class CallService {
     const items = readable ? await this.store.list({ ...query, officeId: readable.officeId, ...(viewer.scope.kind === 'own-shifts' && { within: readable.ranges }) }) : [];
     await this.audit.read(viewer.reader, { action: 'calls.list', route: viewer.route, ids: items.map((c) => c.id), query: viewer.query });
     return items;
+  }
+
+  /**
+   * Every entry matching `query` within the viewer's scope, newest first (list's order), read in
+   * keyset pages of `pageSize` as the consumer asks for more: the whole result, never all of it in
+   * memory. Scoped as list: a duty officer's own shifts, a supervisor's or auditor's office.
+   *
+   * Audited with ONE entry ('calls.export', the route, the request's query, the ids): since rows
+   * leave before the end is known, it is written when the iteration ends, not before the first
+   * row as list's is. Its ids are the entries handed to the consumer: all of them when it read to
+   * the end; when it stopped early (the download was aborted) or a page failed, those handed out
+   * until then — which, for a stream, is what was sent plus at most what sat in its buffers.
+   * When the entry cannot be written the iteration fails (a download is then cut off before its
+   * last chunk), so a completed export always has its entry.
+   */
+  async *export(query: CallFilter, viewer: Viewer, pageSize = EXPORT_PAGE_SIZE): AsyncGenerator<CallRecord, void, undefined> {
+    const ids: string[] = [];
+    try {
+      const readable = readableRanges(viewer.scope, query);
+      if (!readable) return;
+      const scoped: CallFilter = { ...query, officeId: readable.officeId, ...(viewer.scope.kind === 'own-shifts' && { within: readable.ranges }) };
+      let after: CallCursor | null = null;
+      for (;;) {
+        const page = await this.store.listAfter(scoped, after, pageSize);
+        for (const call of page) {
+          ids.push(call.id);
+          yield call;
+        }
+        const last = page.at(-1);
+        if (!last || page.length < pageSize) return;
+        after = { offeredAt: last.offeredAt, id: last.id };
+      }
+    } finally {
+      await this.audit.read(viewer.reader, { action: 'calls.export', route: viewer.route, ids, query: viewer.query });
+    }
   }
 
   /** One entry by id; null when there is none, or none the viewer may read (the same answer: no hint that it exists). */

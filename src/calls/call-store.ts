@@ -2,12 +2,28 @@ import type { CallQuery, CallRecord } from './call-record.js';
 import type { CallSnapshot } from '../core/call/call-model.js';
 import type { OfficeId } from '../core/office.js';
 
+/** A call query without paging: what listAfter walks through, page by page. */
+export type CallFilter = Omit<CallQuery, 'limit' | 'offset'>;
+
+/** Where a keyset page starts: after this entry, in list order (offeredAt desc, then id desc). */
+export interface CallCursor {
+  offeredAt: Date;
+  id: string;
+}
+
 /** Persistence of call-log entries. Writes are idempotent: one row per (officeId, pbxCallId) whatever repeats. */
 export interface CallStore {
   /** Insert or update the entry for (snapshot.officeId, snapshot.pbxCallId). Never creates a second row for the same call. */
   save(snapshot: CallSnapshot): Promise<CallRecord>;
   get(id: string): Promise<CallRecord | null>;
   list(query: CallQuery): Promise<CallRecord[]>;
+  /**
+   * Keyset paging (no OFFSET): up to `limit` entries matching `query` that come after `after` in
+   * list's order (offeredAt desc, then id desc); from the first when `after` is null. Walking the
+   * whole result: pass the last entry of each page until a page comes back shorter than `limit`.
+   * An entry saved during a walk is seen when it sorts after the cursor (older), not when it sorts before.
+   */
+  listAfter(query: CallFilter, after: CallCursor | null, limit: number): Promise<CallRecord[]>;
   /** The office's entries not ended yet (endedAt null), oldest offeredAt first (then id). */
   listOpen(officeId: OfficeId): Promise<CallRecord[]>;
 }

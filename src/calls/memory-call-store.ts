@@ -3,11 +3,11 @@ import type { CallQuery, CallRecord } from './call-record.js';
 import type { CallSnapshot } from '../core/call/call-model.js';
 import type { OfficeId } from '../core/office.js';
 import { inAnyRange } from '../core/time-range.js';
-import type { CallStore } from './call-store.js';
+import type { CallCursor, CallFilter, CallStore } from './call-store.js';
 
 /**
  * In-memory CallStore with the same semantics as PrismaCallStore: one record per
- * (officeId, pbxCallId), officer fields kept across saves, list ordered by offeredAt desc then id desc,
+ * (officeId, pbxCallId), officer fields kept across saves, list and listAfter ordered by offeredAt desc then id desc,
  * from inclusive / to exclusive, listOpen by offeredAt asc then id asc. Returns copies, like a database would.
  */
 export class MemoryCallStore implements CallStore {
@@ -36,6 +36,18 @@ export class MemoryCallStore implements CallStore {
   }
 
   async list(query: CallQuery): Promise<CallRecord[]> {
+    return this.#matching(query)
+      .slice(query.offset, query.offset + query.limit)
+      .map(clone);
+  }
+
+  async listAfter(query: CallFilter, after: CallCursor | null, limit: number): Promise<CallRecord[]> {
+    const rest = after ? this.#matching(query).filter((r) => newestFirst(r, after) > 0) : this.#matching(query);
+    return rest.slice(0, limit).map(clone);
+  }
+
+  /** The entries matching `query`, newest first (then id desc); not copies. */
+  #matching(query: CallFilter): CallRecord[] {
     return [...this.#byCall.values()]
       .filter(
         (r) =>
@@ -47,9 +59,7 @@ export class MemoryCallStore implements CallStore {
           (!query.outcome || r.outcome === query.outcome) &&
           (query.reachedNobody === undefined || r.reachedNobody === query.reachedNobody),
       )
-      .sort((a, b) => b.offeredAt.getTime() - a.offeredAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
-      .slice(query.offset, query.offset + query.limit)
-      .map(clone);
+      .sort(newestFirst);
   }
 
   async listOpen(officeId: OfficeId): Promise<CallRecord[]> {
@@ -63,6 +73,11 @@ export class MemoryCallStore implements CallStore {
   get size(): number {
     return this.#byCall.size;
   }
+}
+
+/** List order: offeredAt desc, then id desc (negative: a comes first). */
+function newestFirst(a: CallCursor, b: CallCursor): number {
+  return b.offeredAt.getTime() - a.offeredAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
 function clone<T>(value: T): T {

@@ -1,10 +1,10 @@
-import type { CallLogEntry as CallLogEntryRow, PrismaClient } from '../generated/prisma/client.js';
+import type { CallLogEntry as CallLogEntryRow, Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { timeFilter } from '../platform/db/time-filter.js';
 import { asDirection, asOutcome, isUuid, timelineFromJson, timelineToJson } from '../platform/db/json-mapping.js';
 import type { CallQuery, CallRecord } from './call-record.js';
 import { snapshotOf, type CallSnapshot } from '../core/call/call-model.js';
 import type { OfficeId } from '../core/office.js';
-import type { CallStore } from './call-store.js';
+import type { CallCursor, CallFilter, CallStore } from './call-store.js';
 
 /** Call log in PostgreSQL / PGlite. Rows are mapped to the contract types; no Prisma type leaves this file. */
 export class PrismaCallStore implements CallStore {
@@ -35,18 +35,27 @@ export class PrismaCallStore implements CallStore {
   async list(query: CallQuery): Promise<CallRecord[]> {
     if (query.within?.length === 0) return [];
     const rows = await this.prisma.callLogEntry.findMany({
-      where: {
-        ...(query.officeId ? { officeId: query.officeId } : {}),
-        ...(query.direction ? { direction: query.direction } : {}),
-        ...(query.from || query.to ? { offeredAt: timeFilter(query) } : {}),
-        ...(query.outcome ? { outcome: query.outcome } : {}),
-        ...(query.reachedNobody !== undefined ? { reachedNobody: query.reachedNobody } : {}),
-        ...(query.within ? { OR: query.within.map((r) => ({ offeredAt: timeFilter(r) })) } : {}),
-      },
+      where: whereOf(query),
       // id breaks ties so that pages are stable.
-      orderBy: [{ offeredAt: 'desc' }, { id: 'desc' }],
+      orderBy: LIST_ORDER,
       take: query.limit,
       skip: query.offset,
+    });
+    return rows.map(toCallRecord);
+  }
+
+  /**
+   * (offered_at, id) < cursor, spelled as Prisma can: offered_at < t OR (offered_at = t AND id < i),
+   * in list's order, with no OFFSET: each page costs the same however deep (the offered_at index
+   * serves the range; ties on offered_at are sorted by id).
+   */
+  async listAfter(query: CallFilter, after: CallCursor | null, limit: number): Promise<CallRecord[]> {
+    if (query.within?.length === 0) return [];
+    if (after && !isUuid(after.id)) throw new TypeError(`listAfter: cursor id ${JSON.stringify(after.id)} is no call-log id`);
+    const rows = await this.prisma.callLogEntry.findMany({
+      where: after ? { AND: [whereOf(query), { OR: [{ offeredAt: { lt: after.offeredAt } }, { offeredAt: after.offeredAt, id: { lt: after.id } }] }] } : whereOf(query),
+      orderBy: LIST_ORDER,
+      take: limit,
     });
     return rows.map(toCallRecord);
   }
@@ -59,6 +68,20 @@ export class PrismaCallStore implements CallStore {
     });
     return rows.map(toCallRecord);
   }
+}
+
+/** Newest first; id breaks ties so that pages are stable. */
+const LIST_ORDER: Prisma.CallLogEntryOrderByWithRelationInput[] = [{ offeredAt: 'desc' }, { id: 'desc' }];
+
+function whereOf(query: CallFilter): Prisma.CallLogEntryWhereInput {
+  return {
+    ...(query.officeId ? { officeId: query.officeId } : {}),
+    ...(query.direction ? { direction: query.direction } : {}),
+    ...(query.from || query.to ? { offeredAt: timeFilter(query) } : {}),
+    ...(query.outcome ? { outcome: query.outcome } : {}),
+    ...(query.reachedNobody !== undefined ? { reachedNobody: query.reachedNobody } : {}),
+    ...(query.within ? { OR: query.within.map((r) => ({ offeredAt: timeFilter(r) })) } : {}),
+  };
 }
 
 function snapshotColumns(s: CallSnapshot) {

@@ -18,6 +18,8 @@ import type { CallStore } from '../../src/calls/call-store.js';
 import type { Role } from '../../src/core/access/roles.js';
 import type { DayCalendar, Schedule } from '../../src/core/schedule/schedule-model.js';
 import type { DisciplineRecord, DisciplineRecordWithHistory, RecordHistoryEntry } from '../../src/discipline/discipline-record.js';
+import { MonthlyTallyService } from '../../src/reports/monthly-tally-service.js';
+import { DEFAULT_SUBSIDY_POLICY, type SubsidyPolicy } from '../../src/core/tally/subsidy-rules.js';
 import { DutyLogService } from '../../src/duty-log/duty-log-service.js';
 import type { DutyLogStore } from '../../src/duty-log/duty-log-store.js';
 import { MemoryDutyLogStore } from '../../src/duty-log/memory-duty-log-store.js';
@@ -69,6 +71,8 @@ export interface ApiStores {
   /** Default: fresh in-memory stores. */
   access?: AccessStores;
   dutyLog?: DutyLogStore;
+  /** The monthly tally's subsidy policy (default: the placeholder one). */
+  subsidy?: SubsidyPolicy;
   roster?: RosterStores;
   /** The default office's schedule and calendar for roster imports (default: none, the import is a 409). */
   officeSchedule?: { schedule: Schedule; calendar: DayCalendar };
@@ -115,6 +119,7 @@ export async function buildApi(deps: ApiStores): Promise<TestApi> {
   await fastify.register(app, {
     calls,
     dutyLog: new DutyLogService(deps.dutyLog ?? new MemoryDutyLogStore(), calls, access.audit, clock),
+    tally: new MonthlyTallyService({ roster: rosterStores, calls: deps.calls, discipline: deps.discipline, audit: access.audit, policy: deps.subsidy ?? DEFAULT_SUBSIDY_POLICY, timezoneOf: () => 'Asia/Shanghai' }),
     discipline: new DisciplineService(deps.discipline, access.audit, clock),
     roster: { roster, clock, officeSchedule: async (officeId) => (officeId === 'default' ? (deps.officeSchedule ?? null) : null) },
     access,

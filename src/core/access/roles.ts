@@ -35,6 +35,8 @@ export const PERMISSIONS = [
   'calendar:manage',
   /** read and change the service's configuration (offices, endpoints, ring settings) */
   'config:manage',
+  /** the office's reports: the monthly tally and subsidy, the missed-call report */
+  'reports:read',
   /** read the audit trail (who read or changed which duty record) */
   'audit:read',
   /** add users to one's office, make them inactive or active again */
@@ -69,9 +71,9 @@ const OWN = ['session:own', 'tokens:own'] as const satisfies readonly Permission
  */
 const ROLE_PERMISSIONS: { readonly [R in Role]: readonly Permission[] } = {
   'duty-officer': ['calls:read', 'duty-log:write', 'records:read', 'records:object', 'roster:read', 'swaps:request', ...OWN],
-  supervisor: ['calls:read', 'duty-log:write', 'records:read', 'records:review', 'roster:read', 'roster:manage', 'swaps:request', 'roster:approve', 'health:read', 'users:manage', ...OWN],
+  supervisor: ['calls:read', 'duty-log:write', 'records:read', 'records:review', 'roster:read', 'roster:manage', 'swaps:request', 'roster:approve', 'health:read', 'reports:read', 'users:manage', ...OWN],
   ops: ['dialplan:manage', 'calendar:manage', 'config:manage', 'health:read', ...OWN],
-  auditor: ['calls:read', 'records:read', 'roster:read', 'health:read', 'audit:read', ...OWN],
+  auditor: ['calls:read', 'records:read', 'roster:read', 'health:read', 'reports:read', 'audit:read', ...OWN],
 };
 
 /** The role's permissions, in the order of PERMISSIONS. */

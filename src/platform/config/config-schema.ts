@@ -55,6 +55,22 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    /** The duty subsidy (值班补助, seed 000 §三.2) the monthly tally computes, in fen (分, 100 = 1 yuan); the defaults are placeholders. */
+    subsidy: Type.Object(
+      {
+        basis: Type.Enum(['duty-day', 'shift'], { default: 'duty-day' }),
+        amountPerUnitFen: Type.Integer({ minimum: 0, maximum: 100_000_000, default: 5000 }),
+        absenceDeductionFen: Type.Integer({ minimum: 0, maximum: 100_000_000, default: 5000 }),
+        mistakeDeductionFen: Type.Integer({ minimum: 0, maximum: 100_000_000, default: 2000 }),
+        /** Per mistake kind instead of mistakeDeductionFen, e.g. { "unreported-incident": 5000 }. */
+        mistakeDeductionByKindFen: Type.Object(
+          Object.fromEntries(['unrecorded-call', 'hand-over', 'unreported-incident', 'late-or-early', 'other'].map((kind) => [kind, Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000 }))])),
+          { default: { 'unreported-incident': 5000 }, additionalProperties: false },
+        ),
+        floorAtZero: Type.Boolean({ default: true }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     /** The duty log's deadlines (src/core/duty-log/duty-log-deadlines.ts). */
     dutyLog: Type.Object(
       {

@@ -34,6 +34,7 @@ const HOLDERS: Record<Permission, readonly Role[]> = {
   'dialplan:manage': ['ops'],
   'calendar:manage': ['ops'],
   'config:manage': ['ops'],
+  'reports:read': ['supervisor', 'auditor'],
   'audit:read': ['auditor'],
   'users:manage': ['supervisor'],
   'session:own': ['duty-officer', 'supervisor', 'ops', 'auditor'],
@@ -79,6 +80,7 @@ const SAMPLES: Record<string, Sample> = {
   'GET /healthz': { status: 200 },
   'GET /calls': { status: 200 },
   'GET /calls/:id': { url: `/calls/${NOWHERE}`, status: 404 },
+  'GET /calls.csv': { status: 200 },
   'GET /calls/:id/duty-log': { url: `/calls/${NOWHERE}/duty-log`, status: 404 },
   'PUT /calls/:id/duty-log': { url: `/calls/${NOWHERE}/duty-log`, payload: { version: 0, content: '咨询' }, status: 404 },
   'GET /calls/:id/duty-log/versions': { url: `/calls/${NOWHERE}/duty-log/versions`, status: 404 },
@@ -106,6 +108,7 @@ const SAMPLES: Record<string, Sample> = {
   'POST /swaps/:id/approve': { url: `/swaps/${NOWHERE}/approve`, payload: { note: '同意' }, status: 404 },
   'POST /swaps/:id/reject': { url: `/swaps/${NOWHERE}/reject`, payload: { note: '不同意' }, status: 404 },
   'GET /on-duty': { url: '/on-duty?desk=desk', status: 200 },
+  'GET /reports/monthly-tally': { url: '/reports/monthly-tally?month=2026-12', status: 200 },
 };
 
 const newApi = () => buildApi({ calls: new MemoryCallStore(), discipline: new MemoryDisciplineStore(), officeSchedule });

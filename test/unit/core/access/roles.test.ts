@@ -39,9 +39,9 @@ describe('permissions', () => {
     const table = Object.fromEntries(ROLES.map((r) => [r, permissionsOf(r)]));
     expect(table).toEqual({
       'duty-officer': ['calls:read', 'records:read', 'duty-log:write', 'records:object', 'roster:read', 'swaps:request', 'session:own', 'tokens:own'],
-      supervisor: ['calls:read', 'records:read', 'duty-log:write', 'records:review', 'health:read', 'roster:read', 'roster:manage', 'swaps:request', 'roster:approve', 'users:manage', 'session:own', 'tokens:own'],
+      supervisor: ['calls:read', 'records:read', 'duty-log:write', 'records:review', 'health:read', 'roster:read', 'roster:manage', 'swaps:request', 'roster:approve', 'reports:read', 'users:manage', 'session:own', 'tokens:own'],
       ops: ['health:read', 'dialplan:manage', 'calendar:manage', 'config:manage', 'session:own', 'tokens:own'],
-      auditor: ['calls:read', 'records:read', 'health:read', 'roster:read', 'audit:read', 'session:own', 'tokens:own'],
+      auditor: ['calls:read', 'records:read', 'health:read', 'roster:read', 'reports:read', 'audit:read', 'session:own', 'tokens:own'],
     });
   });
 

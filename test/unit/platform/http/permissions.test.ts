@@ -19,6 +19,7 @@ describe('permissions', () => {
       'records:object',
       'records:read',
       'records:review',
+      'reports:read',
       'roster:approve',
       'roster:manage',
       'roster:read',
