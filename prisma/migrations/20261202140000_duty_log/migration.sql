@@ -1,7 +1,7 @@
 -- The duty log ("The duty log completed"): what the officer writes of a call the PBX logged
 -- (caller, unit, position, phone, content, handling, follow-up, major incident and its report
 -- times, reported to the leader), kept as versions. Each edit inserts the next version of the
--- call's entry; the latest is the entry. Nothing is updated or deleted. The unique key on
+-- call's entry, and the latest is the entry. Nothing is updated or deleted. The unique key on
 -- (office, call, version) makes two edits of the same version collide: one lands, the other is
 -- told to read again.
 -- (No semicolon may appear but between statements: `prisma migrate deploy` splits the script at every one.)
