@@ -180,7 +180,7 @@ export async function startService(config: Config, { logger, clock: localClock =
         policy: subsidyPolicyOf(config.subsidy),
         timezoneOf: (officeId) => offices.find((o) => o.id === officeId)?.schedule?.timezone ?? 'Asia/Shanghai',
       }),
-      discipline: new DisciplineService(discipline, access.audit, localClock),
+      discipline: new DisciplineService(discipline, access.audit, localClock, (officeId, shiftId) => roster.attributionOfShift(officeId, shiftId)),
       roster: { roster, clock: localClock, officeSchedule: officeScheduleOf(offices, config) },
       access,
       viewerOf: viewerResolver((officeId, officerId) => roster.shiftsOf(officeId, officerId, localClock.now())),

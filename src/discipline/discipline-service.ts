@@ -1,5 +1,7 @@
 import { checkReview, describeLifecycleError, isIllegalTransition, raiseMistake, type LifecycleError, type MistakeReport, type ReviewAction } from '../core/discipline/record-lifecycle.js';
 import { mayReadRecord, readableRanges } from '../core/access/roles.js';
+import { officerNames, type DutyAttribution } from '../core/discipline/discipline-model.js';
+import type { OfficeId } from '../core/office.js';
 import type { AuditTrail } from '../access/audit-trail.js';
 import type { Viewer } from '../access/viewer.js';
 import { systemClock, type Clock } from '../platform/clock.js';
@@ -23,6 +25,8 @@ export class DisciplineService {
     private readonly store: DisciplineStore,
     private readonly audit: Pick<AuditTrail, 'read' | 'record'>,
     private readonly clock: Pick<Clock, 'now'> = systemClock,
+    /** Who the roster held accountable for a shift (a mistake about a shift is attributed by it); none: not attributed. */
+    private readonly shiftAttribution: (officeId: OfficeId, shiftId: string) => Promise<DutyAttribution | null> = async () => null,
   ) {}
 
   /** Records matching `query` within the viewer's scope, newest first. */
@@ -78,7 +82,10 @@ export class DisciplineService {
     if (report.officeId !== viewer.user.officeId) throw new ApiError('NOT_YOURS', `office ${report.officeId} is not yours (${viewer.user.officeId})`);
     const raised = raiseMistake(report, viewer.user.name, this.clock.now());
     if (!raised.ok) throw refusal(raised.error);
-    const { record, created } = await this.store.raise(raised.input, raised.event);
+    // A mistake about a shift of the published roster names who held it, unless the supervisor names someone.
+    const duty = report.subject.kind === 'shift' ? await this.shiftAttribution(report.officeId, raised.input.subject.id) : null;
+    const input = duty ? { ...raised.input, duty, officer: raised.input.officer ?? officerNames(duty) } : raised.input;
+    const { record, created } = await this.store.raise(input, raised.event);
     if (!created) {
       throw new ApiError('CONFLICT', `${report.subject.kind} ${raised.input.subject.id} already has a mistake record (${record.id}): one record of each type per subject`);
     }

@@ -14,6 +14,8 @@ import { whoIsOnDuty, type NO_ONE_ROSTERED, type OnDuty } from '../core/roster/w
 import type { DayCalendar, LocalDate, Schedule } from '../core/schedule/schedule-model.js';
 import type { ShiftInterval } from '../core/access/roles.js';
 import { effectiveDuty } from '../core/roster/shift-swaps.js';
+import type { DutyAttribution } from '../core/discipline/discipline-model.js';
+import { shiftLabel } from './live-roster.js';
 import { officerNotFound, RosterError, unknownOfficer, unknownShift, type RosterFailureCode } from './roster-errors.js';
 import { importRoster, type ImportProblem, type RosterImportResult } from './roster-import.js';
 import type { Change, NewOfficer, OfficerRecord, RosterStores, ShiftRecord } from './roster-store.js';
@@ -73,6 +75,20 @@ export class RosterService {
 
   getShift(officeId: OfficeId, id: string): Promise<ShiftRecord | null> {
     return this.stores.rosters.getShift(officeId, id);
+  }
+
+  /**
+   * Who the published roster holds accountable for shift `id` (after the swaps approved by its
+   * last instant), as a record's attribution; null when it is no current shift of a published roster.
+   */
+  async attributionOfShift(officeId: OfficeId, id: string): Promise<DutyAttribution | null> {
+    const shift = await this.stores.rosters.getShift(officeId, id);
+    if (!shift || shift.supersededAt !== null) return null;
+    if ((await this.stores.rosters.getMonthById(officeId, shift.rosterMonthId))?.status !== 'published') return null;
+    const duty = effectiveDuty(shift, await this.stores.swaps.listForShifts(officeId, [shift.id]), new Date(shift.endsAt.getTime() - 1));
+    const names = new Map((await this.stores.officers.list(officeId)).map((o) => [o.id, o.name]));
+    const name = (officerId: string) => names.get(officerId) ?? officerId;
+    return { shiftId: shift.id, shiftLabel: shiftLabel(shift), officerIds: duty.officerIds, officers: duty.officerIds.map(name), leaderId: duty.leaderId, leader: duty.leaderId === null ? null : name(duty.leaderId) };
   }
 
   listSwaps(officeId: OfficeId, options: { status?: SwapStatus } = {}): Promise<SwapRequest[]> {

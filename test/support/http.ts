@@ -120,7 +120,7 @@ export async function buildApi(deps: ApiStores): Promise<TestApi> {
     calls,
     dutyLog: new DutyLogService(deps.dutyLog ?? new MemoryDutyLogStore(), calls, access.audit, clock),
     tally: new MonthlyTallyService({ roster: rosterStores, calls: deps.calls, discipline: deps.discipline, audit: access.audit, policy: deps.subsidy ?? DEFAULT_SUBSIDY_POLICY, timezoneOf: () => 'Asia/Shanghai' }),
-    discipline: new DisciplineService(deps.discipline, access.audit, clock),
+    discipline: new DisciplineService(deps.discipline, access.audit, clock, (officeId, shiftId) => roster.attributionOfShift(officeId, shiftId)),
     roster: { roster, clock, officeSchedule: async (officeId) => (officeId === 'default' ? (deps.officeSchedule ?? null) : null) },
     access,
     viewerOf: viewerResolver((officeId, officerId) => roster.shiftsOf(officeId, officerId, clock.now())),

@@ -65,6 +65,17 @@ describe('record review routes', () => {
       expect(discipline.eventCount).toBe(3);
     });
 
+    it('a manual mistake about a shift of the published roster names who held it; about anything else, no one', async () => {
+      const about = (subject: object, extra: object = {}) => post('/discipline-records', { subject, mistakeKind: 'hand-over', text: '交接不到位', occurredAt: '2026-03-02T09:00:00Z', ...extra });
+      const shift = await about({ kind: 'shift', id: shiftId });
+      expect(shift.statusCode, shift.body).toBe(201);
+      expect(shift.json()).toMatchObject({ officer: '李四', duty: { noOneRostered: false, shiftId, officerIds: [api.officerId], officers: ['李四'], leader: null } });
+      const named = await about({ kind: 'shift', id: '00000000-0000-4000-8000-00000000beef' }, { officer: '王五' });
+      expect(named.json()).toMatchObject({ officer: '王五', duty: null });
+      const spotCheck = await about({ kind: 'spot-check', id: 'sc-attribution' });
+      expect(spotCheck.json()).toMatchObject({ officer: null, duty: null });
+    });
+
     it('a manual mistake is 201, a second for the subject 409', async () => {
       const body = { subject: { kind: 'spot-check', id: 'sc-7' }, mistakeKind: 'unreported-incident', text: '未报告重大事项', occurredAt: '2026-11-23T01:00:00Z' };
       const first = await post('/discipline-records', body);
