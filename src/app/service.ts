@@ -199,8 +199,7 @@ export async function startService(config: Config, { logger, clock: localClock =
     offices: offices.map((o) => ({
       id: o.id,
       now: () => o.pbx.clock.now(),
-      shiftEndAt: (desk, at) => liveRosters.get(o.id)!.shiftEndAt(desk, at),
-      dutyAt: (desk, at) => liveRosters.get(o.id)!.dutyAt(desk, at),
+      onDutyAt: (desk, at) => liveRosters.get(o.id)!.onDutyAt(desk, at),
     })),
     calls,
     dutyLog: dutyLogStore,

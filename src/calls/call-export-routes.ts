@@ -88,7 +88,7 @@ export const callExportRoutes: FastifyPluginAsyncTypebox<{ calls: CallService; v
         summary: 'The call log (值班记录) as a CSV file: every entry GET /calls would page through, in its scope and order (the export is audited)',
         description:
           'UTF-8 with a byte-order mark (for Excel and WPS), Chinese headers, CRLF; a cell starting with = + - @ or a tab or CR gets a leading apostrophe. ' +
-          'Streamed; instants are ISO-8601 UTC. The audit entry (calls.list, GET /calls.csv) lists the ids sent and is written when the file ends.',
+          'Streamed; instants are ISO-8601 UTC. The audit entry (calls.export, GET /calls.csv) lists the ids sent and is written when the file ends.',
         querystring: ExportQuery,
         response: {
           200: { description: '值班记录.csv', content: { 'text/csv': { schema: Type.String() } } },

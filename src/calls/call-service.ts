@@ -1,4 +1,4 @@
-import { mayReadCall, readableRanges } from '../core/access/roles.js';
+import { mayReadCall, scopedQuery } from '../core/access/roles.js';
 import type { AuditTrail } from '../access/audit-trail.js';
 import type { Viewer } from '../access/viewer.js';
 import type { CallQuery, CallRecord } from './call-record.js';
@@ -21,8 +21,8 @@ export class CallService {
 
   /** Call-log entries matching `query` within the viewer's scope, newest first. */
   async list(query: CallQuery, viewer: Viewer): Promise<CallRecord[]> {
-    const readable = readableRanges(viewer.scope, query);
-    const items = readable ? await this.store.list({ ...query, officeId: readable.officeId, ...(viewer.scope.kind === 'own-shifts' && { within: readable.ranges }) }) : [];
+    const scoped = scopedQuery(viewer.scope, query);
+    const items = scoped ? await this.store.list(scoped) : [];
     await this.audit.read(viewer.reader, { action: 'calls.list', route: viewer.route, ids: items.map((c) => c.id), query: viewer.query });
     return items;
   }
@@ -43,9 +43,8 @@ export class CallService {
   async *export(query: CallFilter, viewer: Viewer, pageSize = EXPORT_PAGE_SIZE): AsyncGenerator<CallRecord, void, undefined> {
     const ids: string[] = [];
     try {
-      const readable = readableRanges(viewer.scope, query);
-      if (!readable) return;
-      const scoped: CallFilter = { ...query, officeId: readable.officeId, ...(viewer.scope.kind === 'own-shifts' && { within: readable.ranges }) };
+      const scoped = scopedQuery(viewer.scope, query);
+      if (!scoped) return;
       let after: CallCursor | null = null;
       for (;;) {
         const page = await this.store.listAfter(scoped, after, pageSize);

@@ -1,5 +1,5 @@
 import { checkReview, describeLifecycleError, isIllegalTransition, raiseMistake, type LifecycleError, type MistakeReport, type ReviewAction } from '../core/discipline/record-lifecycle.js';
-import { mayReadRecord, readableRanges } from '../core/access/roles.js';
+import { mayReadRecord, scopedQuery } from '../core/access/roles.js';
 import { officerNames, type DutyAttribution } from '../core/discipline/discipline-model.js';
 import type { OfficeId } from '../core/office.js';
 import type { AuditTrail } from '../access/audit-trail.js';
@@ -31,8 +31,8 @@ export class DisciplineService {
 
   /** Records matching `query` within the viewer's scope, newest first. */
   async list(query: DisciplineQuery, viewer: Viewer): Promise<DisciplineRecord[]> {
-    const readable = readableRanges(viewer.scope, query);
-    const items = readable ? await this.store.list({ ...query, officeId: readable.officeId, ...(viewer.scope.kind === 'own-shifts' && { within: readable.ranges }) }) : [];
+    const scoped = scopedQuery(viewer.scope, query);
+    const items = scoped ? await this.store.list(scoped) : [];
     await this.audit.read(viewer.reader, { action: 'records.list', route: viewer.route, ids: items.map((r) => r.id), query: viewer.query });
     return items;
   }

@@ -21,8 +21,8 @@ export interface SweptOffice {
   id: OfficeId;
   /** The office's PBX time: calls and deadlines are PBX times. */
   now: () => Date;
-  shiftEndAt: (desk: string | null, at: Date) => Date | null;
-  dutyAt: (desk: string | null, at: Date) => DutyAttribution | null;
+  /** Who was accountable for the desk then, and when that shift ended; null: not known. */
+  onDutyAt: (desk: string | null, at: Date) => { duty: DutyAttribution; shiftEndsAt: Date | null } | null;
 }
 
 export interface DeadlineSweepDeps {
@@ -79,9 +79,10 @@ export class DeadlineSweep {
         if (!call.answeredAt) continue;
         const latest = await this.deps.dutyLog.latest(office.id, call.pbxCallId);
         const desk = call.answeredBy ?? call.deskEndpoint;
+        const onDuty = office.onDutyAt(desk, call.answeredAt);
         const due = dueRecords(
           { officeId: office.id, pbxCallId: call.pbxCallId, offeredAt: call.offeredAt, answeredAt: call.answeredAt, deskEndpoint: desk },
-          { entry: latest ? pickFields(latest) : null, shiftEndsAt: office.shiftEndAt(desk, call.answeredAt), duty: office.dutyAt(desk, call.answeredAt), now },
+          { entry: latest ? pickFields(latest) : null, shiftEndsAt: onDuty?.shiftEndsAt ?? null, duty: onDuty?.duty ?? null, now },
           this.deps.policy,
         );
         for (const record of due) {

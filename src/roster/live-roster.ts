@@ -10,7 +10,7 @@ import type { DutyAttribution } from '../core/discipline/discipline-model.js';
 import { NOBODY_ROSTERED } from '../core/discipline/discipline-model.js';
 import type { OfficeId } from '../core/office.js';
 import type { Shift, SwapRequest } from '../core/roster/roster-model.js';
-import { NO_ONE_ROSTERED, whoIsOnDuty } from '../core/roster/who-is-on-duty.js';
+import { dutyAttribution, NO_ONE_ROSTERED, whoIsOnDuty } from '../core/roster/who-is-on-duty.js';
 import type { Clock } from '../platform/clock.js';
 import type { RosterStores } from './roster-store.js';
 
@@ -28,8 +28,6 @@ interface Loaded {
 }
 
 /** The shift as people read it: date, period, desk. */
-export const shiftLabel = (shift: Pick<Shift, 'date' | 'periodLabel' | 'deskEndpoint'>): string => `${shift.date} ${shift.periodLabel} ${shift.deskEndpoint}`;
-
 export class LiveRoster {
   #loaded: Loaded | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -78,32 +76,21 @@ export class LiveRoster {
    * loaded yet (or `at` lies outside what was loaded): not known, rather than a false "no one".
    */
   dutyAt(desk: string | null, at: Date): DutyAttribution | null {
+    return this.onDutyAt(desk, at)?.duty ?? null;
+  }
+
+  /** dutyAt with the end of that shift (null: no one rostered), for the duty log's deadline. */
+  onDutyAt(desk: string | null, at: Date): { duty: DutyAttribution; shiftEndsAt: Date | null } | null {
     const loaded = this.#loaded;
     if (!loaded) return null;
     if (at < loaded.from || at >= loaded.to) {
       void this.refresh(); // the clock moved past the window (a PBX clock unlike ours): the next one is known
       return null;
     }
-    if (desk === null) return NOBODY_ROSTERED;
-    const duty = whoIsOnDuty(loaded.shifts, loaded.swaps, desk, at);
-    if (duty === NO_ONE_ROSTERED) return NOBODY_ROSTERED;
-    const shift = loaded.shifts.find((s) => s.id === duty.shiftId)!;
-    const name = (id: string) => loaded.names.get(id) ?? id;
-    return {
-      shiftId: duty.shiftId,
-      shiftLabel: shiftLabel(shift),
-      officerIds: duty.officerIds,
-      officers: duty.officerIds.map(name),
-      leaderId: duty.leaderId,
-      leader: duty.leaderId === null ? null : name(duty.leaderId),
-    };
-  }
-
-  /** The end of the published shift on `desk` at `at` (null: none known), for the duty log's deadline. */
-  shiftEndAt(desk: string | null, at: Date): Date | null {
-    const duty = this.dutyAt(desk, at);
-    if (!duty?.shiftId) return null;
-    return this.#loaded?.shifts.find((s) => s.id === duty.shiftId)?.endsAt ?? null;
+    const onDuty = desk === null ? NO_ONE_ROSTERED : whoIsOnDuty(loaded.shifts, loaded.swaps, desk, at);
+    if (onDuty === NO_ONE_ROSTERED) return { duty: NOBODY_ROSTERED, shiftEndsAt: null };
+    const shift = loaded.shifts.find((s) => s.id === onDuty.shiftId)!;
+    return { duty: dutyAttribution(shift, onDuty, (id) => loaded.names.get(id) ?? id), shiftEndsAt: shift.endsAt };
   }
 
   async #load(): Promise<Loaded> {

@@ -313,7 +313,7 @@ export const rosterRoutes: FastifyPluginAsyncTypebox<RosterRouteDeps> = async (a
     async (request) => {
       const { officeId } = who(request);
       const month = await rostered(roster.getMonth(officeId, request.params.month));
-      const shifts = await rostered(roster.listShifts(officeId, month.month));
+      const shifts = await roster.listShifts(month);
       return { roster: monthJson(month), shifts: shifts.map(shiftJson(await namesOf(officeId))) };
     },
   );

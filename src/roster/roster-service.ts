@@ -10,12 +10,11 @@ import { newRosterMonth, transitionRoster, type RosterCommand } from '../core/ro
 import type { Officer, PlannedShift, RosterActor, RosterMonth, RuleError, SwapRequest, SwapStatus, YearMonth } from '../core/roster/roster-model.js';
 import { deskOverlaps } from '../core/roster/roster-shifts.js';
 import { newSwapRequest, transitionSwap, type SwapCommand, type SwapContext, type SwapInput } from '../core/roster/shift-swaps.js';
-import { whoIsOnDuty, type NO_ONE_ROSTERED, type OnDuty } from '../core/roster/who-is-on-duty.js';
+import { dutyAttribution, whoIsOnDuty, type NO_ONE_ROSTERED, type OnDuty } from '../core/roster/who-is-on-duty.js';
 import type { DayCalendar, LocalDate, Schedule } from '../core/schedule/schedule-model.js';
 import type { ShiftInterval } from '../core/access/roles.js';
 import { effectiveDuty } from '../core/roster/shift-swaps.js';
 import type { DutyAttribution } from '../core/discipline/discipline-model.js';
-import { shiftLabel } from './live-roster.js';
 import { officerNotFound, RosterError, unknownOfficer, unknownShift, type RosterFailureCode } from './roster-errors.js';
 import { importRoster, type ImportProblem, type RosterImportResult } from './roster-import.js';
 import type { Change, NewOfficer, OfficerRecord, RosterStores, ShiftRecord } from './roster-store.js';
@@ -69,8 +68,9 @@ export class RosterService {
     return this.stores.rosters.listMonths(officeId);
   }
 
-  async listShifts(officeId: OfficeId, month: YearMonth): Promise<ShiftRecord[]> {
-    return this.stores.rosters.listShifts(officeId, (await this.getMonth(officeId, month)).id);
+  /** The month's current shifts (the month as getMonth read it). */
+  listShifts(roster: Pick<RosterMonth, 'officeId' | 'id'>): Promise<ShiftRecord[]> {
+    return this.stores.rosters.listShifts(roster.officeId, roster.id);
   }
 
   getShift(officeId: OfficeId, id: string): Promise<ShiftRecord | null> {
@@ -87,18 +87,11 @@ export class RosterService {
     if ((await this.stores.rosters.getMonthById(officeId, shift.rosterMonthId))?.status !== 'published') return null;
     const duty = effectiveDuty(shift, await this.stores.swaps.listForShifts(officeId, [shift.id]), new Date(shift.endsAt.getTime() - 1));
     const names = new Map((await this.stores.officers.list(officeId)).map((o) => [o.id, o.name]));
-    const name = (officerId: string) => names.get(officerId) ?? officerId;
-    return { shiftId: shift.id, shiftLabel: shiftLabel(shift), officerIds: duty.officerIds, officers: duty.officerIds.map(name), leaderId: duty.leaderId, leader: duty.leaderId === null ? null : name(duty.leaderId) };
+    return dutyAttribution(shift, duty, (officerId) => names.get(officerId) ?? officerId);
   }
 
   listSwaps(officeId: OfficeId, options: { status?: SwapStatus } = {}): Promise<SwapRequest[]> {
     return this.stores.swaps.list(officeId, options);
-  }
-
-  async getSwap(officeId: OfficeId, id: string): Promise<SwapRequest> {
-    const swap = await this.stores.swaps.get(officeId, id);
-    if (!swap) throw new RosterError('not-found', `office ${officeId} has no swap request ${id}`);
-    return swap;
   }
 
   /**

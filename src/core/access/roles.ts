@@ -144,6 +144,16 @@ export function mayReadRecord(scope: ReadScope, record: { officeId: OfficeId; oc
 export type { TimeRange } from '../time-range.js';
 
 /**
+ * A list query confined to the scope: its office that of the scope, and for a duty officer its
+ * time ranges as `within` (the query's cut to each shift). Null when the scope reads nothing.
+ */
+export function scopedQuery<Q extends TimeRange & { officeId?: OfficeId }>(scope: ReadScope, query: Q): (Q & { officeId: OfficeId; within?: TimeRange[] }) | null {
+  const readable = readableRanges(scope, query);
+  if (!readable) return null;
+  return { ...query, officeId: readable.officeId, ...(scope.kind === 'own-shifts' && { within: readable.ranges }) };
+}
+
+/**
  * What a list query may cover within the scope: the office to filter by and the time ranges to
  * read (the query's range, or for a duty officer its intersection with each shift, sorted and
  * merged; an empty list reads nothing). Null when the scope reads nothing, or the query names

@@ -3,6 +3,7 @@
  * approved roster"): the published shift on that desk containing the instant, with the swaps the
  * duty director had approved by then.
  */
+import type { DutyAttribution } from '../discipline/discipline-model.js';
 import type { Shift, SwapRequest } from './roster-model.js';
 import { effectiveDuty } from './shift-swaps.js';
 
@@ -26,4 +27,19 @@ export function whoIsOnDuty(shifts: readonly Shift[], swaps: readonly SwapReques
     .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || (a.id < b.id ? -1 : 1))[0];
   if (!shift) return NO_ONE_ROSTERED;
   return { shiftId: shift.id, ...effectiveDuty(shift, swaps, at) };
+}
+
+/** The shift as people read it: date, period, desk. */
+export const shiftLabel = (shift: Pick<Shift, 'date' | 'periodLabel' | 'deskEndpoint'>): string => `${shift.date} ${shift.periodLabel} ${shift.deskEndpoint}`;
+
+/** A record's attribution: the shift, who was accountable on it, their names (`nameOf`: id → name). */
+export function dutyAttribution(shift: Pick<Shift, 'id' | 'date' | 'periodLabel' | 'deskEndpoint'>, duty: Pick<OnDuty, 'officerIds' | 'leaderId'>, nameOf: (officerId: string) => string): DutyAttribution {
+  return {
+    shiftId: shift.id,
+    shiftLabel: shiftLabel(shift),
+    officerIds: duty.officerIds,
+    officers: duty.officerIds.map(nameOf),
+    leaderId: duty.leaderId,
+    leader: duty.leaderId === null ? null : nameOf(duty.leaderId),
+  };
 }
