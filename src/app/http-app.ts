@@ -12,11 +12,17 @@ import { disciplineRoutes } from '../discipline/discipline-routes.js';
 import type { DisciplineService } from '../discipline/discipline-service.js';
 import { dutyLogRoutes } from '../duty-log/duty-log-routes.js';
 import type { DutyLogService } from '../duty-log/duty-log-service.js';
+import { handoverRoutes } from '../handover/handover-routes.js';
+import type { HandoverService } from '../handover/handover-service.js';
+import type { OfficeId } from '../core/office.js';
+import type { WatchGap } from '../core/watch/watch-gap.js';
+import { watchRoutes } from '../watch/watch-routes.js';
 import { installErrorHandler } from '../platform/http/errors.js';
 import { installAccessControl } from '../platform/http/permissions.js';
 import { rosterRoutes, type RosterRouteDeps } from '../roster/roster-routes.js';
 import type { MonthlyTallyService } from '../reports/monthly-tally-service.js';
 import { reportRoutes } from '../reports/report-routes.js';
+import { tallyExportRoutes } from '../reports/tally-export-routes.js';
 import { registerApiDocs } from './api-docs.js';
 import { healthRoutes, type HealthReport } from './health-routes.js';
 
@@ -27,6 +33,9 @@ export interface AppDeps {
   calls: CallService;
   discipline: DisciplineService;
   dutyLog: DutyLogService;
+  handovers: HandoverService;
+  /** The periods duty-hotline was not watching an office's PBX (src/watch/). */
+  watchGaps: (officeId: OfficeId, from: Date, to: Date) => Promise<WatchGap[]>;
   tally: MonthlyTallyService;
   roster: RosterRouteDeps;
   health: () => HealthReport;
@@ -54,7 +63,10 @@ export const app: FastifyPluginAsync<AppDeps> = async (fastify, deps) => {
   await api.register(callRoutes, { calls: deps.calls, viewerOf: deps.viewerOf });
   await api.register(disciplineRoutes, { discipline: deps.discipline, viewerOf: deps.viewerOf });
   await api.register(dutyLogRoutes, { dutyLog: deps.dutyLog, viewerOf: deps.viewerOf });
+  await api.register(handoverRoutes, { handovers: deps.handovers, viewerOf: deps.viewerOf });
   await api.register(callExportRoutes, { calls: deps.calls, viewerOf: deps.viewerOf });
   await api.register(rosterRoutes, deps.roster);
   await api.register(reportRoutes, { tally: deps.tally, viewerOf: deps.viewerOf });
+  await api.register(tallyExportRoutes, { tally: deps.tally, viewerOf: deps.viewerOf, audit: deps.access.audit });
+  await api.register(watchRoutes, { gaps: deps.watchGaps, viewerOf: deps.viewerOf });
 };

@@ -28,6 +28,13 @@ import type { DutyLogStore } from '../duty-log/duty-log-store.js';
 import { DutyLogService } from '../duty-log/duty-log-service.js';
 import { PrismaDutyLogStore } from '../duty-log/prisma-duty-log-store.js';
 import { DeadlineSweep } from '../duty-log/deadline-sweep.js';
+import { HandoverReminders, type HandoverFacts } from '../handover/handover-reminders.js';
+import { HandoverService } from '../handover/handover-service.js';
+import type { HandoverStore } from '../handover/handover-store.js';
+import { PrismaHandoverStore } from '../handover/prisma-handover-store.js';
+import { PrismaWatchStore } from '../watch/prisma-watch-store.js';
+import { WatchLog } from '../watch/watch-log.js';
+import type { WatchStore } from '../watch/watch-store.js';
 import { MonthlyTallyService } from '../reports/monthly-tally-service.js';
 import { subsidyPolicyOf } from '../reports/subsidy-policy.js';
 import { DisciplineService } from '../discipline/discipline-service.js';
@@ -52,7 +59,7 @@ import { healthReport } from './health-report.js';
 import { app } from './http-app.js';
 import { createOfficeRuntime, type OfficeRuntime } from './office-runtime.js';
 
-export type ServiceFacts = CallFacts & DisciplineFacts;
+export type ServiceFacts = CallFacts & DisciplineFacts & HandoverFacts;
 
 export interface RunningService {
   http: FastifyInstance;
@@ -98,6 +105,8 @@ export async function startService(config: Config, { logger, clock: localClock =
       access: prismaAccessStores(db.prisma),
       roster: createPrismaRosterStores(db.prisma),
       dutyLog: new PrismaDutyLogStore(db.prisma),
+      handovers: new PrismaHandoverStore(db.prisma),
+      watch: new PrismaWatchStore(db.prisma),
     }),
     logger: dbLog,
     retry: { initialDelayMs: config.database.openRetryInitialMs, maxDelayMs: config.database.openRetryMaxMs },
@@ -105,6 +114,8 @@ export async function startService(config: Config, { logger, clock: localClock =
   const calls = deferred<CallStore>(() => database.stores().calls);
   const discipline = deferred<DisciplineStore>(() => database.stores().discipline);
   const dutyLogStore = deferred<DutyLogStore>(() => database.stores().dutyLog);
+  const handoverStore = deferred<HandoverStore>(() => database.stores().handovers);
+  const watchStore = deferred<WatchStore>(() => database.stores().watch);
   const rosterStores = deferredRosterStores(() => database.stores().roster);
   const access = createAccess({ stores: deferredAccessStores(() => database.stores().access), clock: localClock, settings: accessSettingsOf(config.access) });
   const facts = new EventBus<ServiceFacts>(logger.child({ component: 'facts' }));
@@ -149,6 +160,14 @@ export async function startService(config: Config, { logger, clock: localClock =
     );
   }
 
+  // What each office's PBX was not watched for: from here on (the database's writes wait for it to open).
+  const watchLogs = offices.map((office) => {
+    const watch = new WatchLog(office.id, watchStore, localClock, logger.child({ office: office.id, component: 'watch' }));
+    office.pbx.on('connected', () => watch.connected());
+    office.pbx.on('disconnected', () => watch.disconnected());
+    return watch;
+  });
+
   for (const office of offices) {
     // Around the PBX's time (ring deadlines are PBX times), reloaded when the PBX connects and its clock is known.
     const live = new LiveRoster(office.id, rosterStores, office.pbx.clock, logger.child({ office: office.id, component: 'roster' }));
@@ -172,6 +191,8 @@ export async function startService(config: Config, { logger, clock: localClock =
     await http.register(app, {
       calls: callService,
       dutyLog: new DutyLogService(dutyLogStore, callService, access.audit, localClock),
+      watchGaps: (officeId, from, to) => watchStore.listGaps(officeId, from, to),
+      handovers: new HandoverService({ store: handoverStore, roster, calls, dutyLog: dutyLogStore, audit: access.audit, clock: localClock, policy: config.handover }),
       tally: new MonthlyTallyService({
         roster: rosterStores,
         calls,
@@ -207,12 +228,20 @@ export async function startService(config: Config, { logger, clock: localClock =
     policy: { completionGraceMs: config.dutyLog.completionGraceMs, incompleteType: config.dutyLog.incompleteRecordType, oralReportMs: config.dutyLog.oralReportMs, writtenReportMs: config.dutyLog.writtenReportMs },
     logger: logger.child({ component: 'duty-log' }),
   });
+  const reminders = new HandoverReminders(
+    offices.map((o) => ({ id: o.id, now: () => o.pbx.clock.now(), shiftsEnding: (from, to) => liveRosters.get(o.id)!.shiftsEnding(from, to) })),
+    config.handover.reminderLeadMs,
+    (fact) => facts.publish(fact),
+    logger.child({ component: 'handover' }),
+  );
   void database.opened.then(async () => {
     writes.retryNow();
+    for (const watch of watchLogs) if (!stopped) void watch.start(config.watch.heartbeatMs);
     await Promise.all([...liveRosters.values()].map((live) => live.start()));
     // Calls the last run (or its spill files) left unstored are stored before their deadlines are judged.
     await spilledReady;
     if (!stopped) deadlines.start(config.dutyLog.sweepIntervalMs);
+    if (!stopped) reminders.start(config.handover.checkIntervalMs);
   });
   database.start();
   // Before the PBXs are heard: live snapshots of the same calls, being newer, must win over these.
@@ -226,8 +255,10 @@ export async function startService(config: Config, { logger, clock: localClock =
       stopped = true;
       calendarWarnings.stop();
       deadlines.stop();
+      reminders.stop();
       for (const live of liveRosters.values()) live.stop();
       await http.close();
+      await Promise.all(watchLogs.map((w) => w.stop()));
       await Promise.all(offices.map((o) => o.stop()));
       const closed = await writes.close({ drainTimeoutMs });
       if (!closed.drained) await spillUnwritten(spill, closed.unwritten, spillLog);

@@ -1,5 +1,5 @@
 import type { CallQuery, CallRecord } from './call-record.js';
-import type { CallSnapshot } from '../core/call/call-model.js';
+import type { CallDirection, CallOutcome, CallSnapshot } from '../core/call/call-model.js';
 import type { OfficeId } from '../core/office.js';
 
 /** A call query without paging: what listAfter walks through, page by page. */
@@ -9,6 +9,18 @@ export type CallFilter = Omit<CallQuery, 'limit' | 'offset'>;
 export interface CallCursor {
   offeredAt: Date;
   id: string;
+}
+
+/** What the office's reports read of a call (the tally's TallyCall, the missed-call report's ReportCall): no timeline, no officer fields. */
+export type ReportCallRow = Pick<CallRecord, 'id' | 'pbxCallId' | 'direction' | 'offeredAt' | 'deskEndpoint' | 'answeredAt' | 'outcome' | 'ringCount'>;
+
+/** One office's calls offered in [from, to); of one direction and some outcomes when given (an empty list matches nothing). */
+export interface ReportCallQuery {
+  officeId: OfficeId;
+  from: Date;
+  to: Date;
+  direction?: CallDirection;
+  outcomes?: readonly CallOutcome[];
 }
 
 /** Persistence of call-log entries. Writes are idempotent: one row per (officeId, pbxCallId) whatever repeats. */
@@ -24,6 +36,8 @@ export interface CallStore {
    * An entry saved during a walk is seen when it sorts after the cursor (older), not when it sorts before.
    */
   listAfter(query: CallFilter, after: CallCursor | null, limit: number): Promise<CallRecord[]>;
+  /** A report's read: every match in one go, few columns, oldest offeredAt first (then id). */
+  listForReport(query: ReportCallQuery): Promise<ReportCallRow[]>;
   /** The office's entries not ended yet (endedAt null), oldest offeredAt first (then id). */
   listOpen(officeId: OfficeId): Promise<CallRecord[]>;
 }

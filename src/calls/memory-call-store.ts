@@ -3,7 +3,7 @@ import type { CallQuery, CallRecord } from './call-record.js';
 import type { CallSnapshot } from '../core/call/call-model.js';
 import type { OfficeId } from '../core/office.js';
 import { inAnyRange } from '../core/time-range.js';
-import type { CallCursor, CallFilter, CallStore } from './call-store.js';
+import type { CallCursor, CallFilter, CallStore, ReportCallQuery, ReportCallRow } from './call-store.js';
 
 /**
  * In-memory CallStore with the same semantics as PrismaCallStore: one record per
@@ -60,6 +60,20 @@ export class MemoryCallStore implements CallStore {
           (query.reachedNobody === undefined || r.reachedNobody === query.reachedNobody),
       )
       .sort(newestFirst);
+  }
+
+  async listForReport(query: ReportCallQuery): Promise<ReportCallRow[]> {
+    return [...this.#byCall.values()]
+      .filter(
+        (r) =>
+          r.officeId === query.officeId &&
+          r.offeredAt.getTime() >= query.from.getTime() &&
+          r.offeredAt.getTime() < query.to.getTime() &&
+          (!query.direction || r.direction === query.direction) &&
+          (!query.outcomes || query.outcomes.includes(r.outcome)),
+      )
+      .sort((a, b) => -newestFirst(a, b))
+      .map(({ id, pbxCallId, direction, offeredAt, deskEndpoint, answeredAt, outcome, ringCount }) => clone({ id, pbxCallId, direction, offeredAt, deskEndpoint, answeredAt, outcome, ringCount }));
   }
 
   async listOpen(officeId: OfficeId): Promise<CallRecord[]> {

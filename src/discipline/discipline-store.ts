@@ -1,5 +1,7 @@
 import type { DisciplineQuery, DisciplineRecord, DisciplineRecordWithHistory } from './discipline-record.js';
 import type { DisciplineInput } from '../core/discipline/discipline-model.js';
+import type { OfficeId } from '../core/office.js';
+import type { TallyRecord } from '../core/tally/monthly-tally.js';
 import type { LifecycleError, RecordEvent, ReviewAction } from '../core/discipline/record-lifecycle.js';
 
 /** What review() did: the record with its history after the change, or why it refused (then nothing changed: the record as it is). */
@@ -33,6 +35,8 @@ export interface DisciplineStore {
    */
   review(id: string, action: ReviewAction, actor: string, at: Date): Promise<ReviewOutcome | null>;
   list(query: DisciplineQuery): Promise<DisciplineRecord[]>;
+  /** A report's read: one office's records that occurred in [from, to), every one in one go, few columns, oldest first (then id). */
+  listForTally(query: { officeId: OfficeId; from: Date; to: Date }): Promise<TallyRecord[]>;
 }
 
 /** Whether `input` carries more evidence than the stored `record` (evidence only grows). */

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DisciplineQuery, DisciplineRecord, DisciplineRecordWithHistory, RecordHistoryEntry } from './discipline-record.js';
 import type { DisciplineInput } from '../core/discipline/discipline-model.js';
+import type { OfficeId } from '../core/office.js';
+import type { TallyRecord } from '../core/tally/monthly-tally.js';
 import { inAnyRange } from '../core/time-range.js';
 import { evidenceCompleted, raisedByRules, replay, review, type RecordEvent, type ReviewAction } from '../core/discipline/record-lifecycle.js';
 import { isUuid } from '../platform/db/json-mapping.js';
@@ -71,6 +73,13 @@ export class MemoryDisciplineStore implements DisciplineStore {
       .sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
       .slice(query.offset, query.offset + query.limit)
       .map((r) => structuredClone(r));
+  }
+
+  async listForTally(query: { officeId: OfficeId; from: Date; to: Date }): Promise<TallyRecord[]> {
+    return [...this.#byKey.values()]
+      .filter((r) => r.officeId === query.officeId && r.occurredAt.getTime() >= query.from.getTime() && r.occurredAt.getTime() < query.to.getTime())
+      .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((r) => ({ id: r.id, type: r.type, status: r.status, mistakeKind: r.mistakeKind, occurredAt: new Date(r.occurredAt), duty: r.duty && { shiftId: r.duty.shiftId, officerIds: [...r.duty.officerIds] } }));
   }
 
   /** Test helper: how many records are stored. */

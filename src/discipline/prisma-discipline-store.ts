@@ -3,6 +3,8 @@ import { timeFilter } from '../platform/db/time-filter.js';
 import { asDisciplineStatus, asDisciplineType, asSubjectKind, isUuid, timelineFromJson, timelineToJson } from '../platform/db/json-mapping.js';
 import type { DisciplineQuery, DisciplineRecord, DisciplineRecordWithHistory, RecordHistoryEntry } from './discipline-record.js';
 import type { DisciplineInput, MistakeKind } from '../core/discipline/discipline-model.js';
+import type { OfficeId } from '../core/office.js';
+import type { TallyRecord } from '../core/tally/monthly-tally.js';
 import { evidenceCompleted, raisedByRules, replay, review, type RecordEvent, type RecordEventKind, type ReviewAction } from '../core/discipline/record-lifecycle.js';
 import type { DisciplineStore, ReviewOutcome } from './discipline-store.js';
 
@@ -80,6 +82,23 @@ export class PrismaDisciplineStore implements DisciplineStore {
       skip: query.offset,
     });
     return rows.map(toDisciplineRecord);
+  }
+
+  /** One query on the (office_id, occurred_at, id) index, only the columns the tally reads. */
+  async listForTally(query: { officeId: OfficeId; from: Date; to: Date }): Promise<TallyRecord[]> {
+    const rows = await this.prisma.disciplineRecord.findMany({
+      where: { officeId: query.officeId, occurredAt: { gte: query.from, lt: query.to } },
+      select: { id: true, type: true, status: true, mistakeKind: true, occurredAt: true, attributed: true, shiftId: true, officerIds: true },
+      orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
+    });
+    return rows.map((r) => ({
+      id: r.id,
+      type: asDisciplineType(r.type),
+      status: asDisciplineStatus(r.status),
+      mistakeKind: asMistakeKind(r.mistakeKind),
+      occurredAt: r.occurredAt,
+      duty: r.attributed ? { shiftId: r.shiftId, officerIds: r.officerIds } : null,
+    }));
   }
 
   /**

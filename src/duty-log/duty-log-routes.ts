@@ -28,6 +28,7 @@ const Fields = Type.Object({
   handling: text('handling'),
   followUp: text('followUp'),
   majorIncident: Type.Boolean({ description: DUTY_LOG_LABELS.majorIncident }),
+  incidentClosed: Type.Boolean({ description: `${DUTY_LOG_LABELS.incidentClosed}: until then the hand-over carries the incident to the next shift` }),
   reportedToLeader: Type.Boolean({ description: DUTY_LOG_LABELS.reportedToLeader }),
   oralReportAt: Nullable(DateTime),
   writtenReportAt: Nullable(DateTime),

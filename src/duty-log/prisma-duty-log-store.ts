@@ -46,6 +46,7 @@ function toVersion(row: Row): DutyLogVersion {
     handling: row.handling,
     followUp: row.followUp,
     majorIncident: row.majorIncident,
+    incidentClosed: row.incidentClosed,
     reportedToLeader: row.reportedToLeader,
     oralReportAt: row.oralReportAt,
     writtenReportAt: row.writtenReportAt,

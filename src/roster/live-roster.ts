@@ -10,6 +10,7 @@ import type { DutyAttribution } from '../core/discipline/discipline-model.js';
 import { NOBODY_ROSTERED } from '../core/discipline/discipline-model.js';
 import type { OfficeId } from '../core/office.js';
 import type { Shift, SwapRequest } from '../core/roster/roster-model.js';
+import { effectiveDuty } from '../core/roster/shift-swaps.js';
 import { dutyAttribution, NO_ONE_ROSTERED, whoIsOnDuty } from '../core/roster/who-is-on-duty.js';
 import type { Clock } from '../platform/clock.js';
 import type { RosterStores } from './roster-store.js';
@@ -91,6 +92,15 @@ export class LiveRoster {
     if (onDuty === NO_ONE_ROSTERED) return { duty: NOBODY_ROSTERED, shiftEndsAt: null };
     const shift = loaded.shifts.find((s) => s.id === onDuty.shiftId)!;
     return { duty: dutyAttribution(shift, onDuty, (id) => loaded.names.get(id) ?? id), shiftEndsAt: shift.endsAt };
+  }
+
+  /** The shifts ending in [from, to) with who is accountable for them (swaps approved by their last instant); none while nothing is loaded. */
+  shiftsEnding(from: Date, to: Date): { shift: Shift; duty: DutyAttribution }[] {
+    const loaded = this.#loaded;
+    if (!loaded) return [];
+    return loaded.shifts
+      .filter((s) => s.endsAt >= from && s.endsAt < to)
+      .map((shift) => ({ shift, duty: dutyAttribution(shift, effectiveDuty(shift, loaded.swaps, new Date(shift.endsAt.getTime() - 1)), (id) => loaded.names.get(id) ?? id) }));
   }
 
   async #load(): Promise<Loaded> {

@@ -90,6 +90,11 @@ export class RosterService {
     return dutyAttribution(shift, duty, (officerId) => names.get(officerId) ?? officerId);
   }
 
+  /** The current shifts of published rosters overlapping [from, to). */
+  listPublishedShifts(officeId: OfficeId, from: Date, to: Date): Promise<ShiftRecord[]> {
+    return this.stores.rosters.listPublishedShifts(officeId, from, to);
+  }
+
   listSwaps(officeId: OfficeId, options: { status?: SwapStatus } = {}): Promise<SwapRequest[]> {
     return this.stores.swaps.list(officeId, options);
   }

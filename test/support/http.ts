@@ -19,11 +19,21 @@ import type { Role } from '../../src/core/access/roles.js';
 import type { DayCalendar, Schedule } from '../../src/core/schedule/schedule-model.js';
 import type { DisciplineRecord, DisciplineRecordWithHistory, RecordHistoryEntry } from '../../src/discipline/discipline-record.js';
 import { MonthlyTallyService } from '../../src/reports/monthly-tally-service.js';
+import { MissedCallReportService, type WatchGaps } from '../../src/reports/missed-call-report-service.js';
+import { missedCallRoutes } from '../../src/reports/missed-call-routes.js';
+import { replyWithError } from '../../src/platform/http/errors.js';
+import { installAccessControl } from '../../src/platform/http/permissions.js';
 import { DEFAULT_SUBSIDY_POLICY, type SubsidyPolicy } from '../../src/core/tally/subsidy-rules.js';
 import { DutyLogService } from '../../src/duty-log/duty-log-service.js';
 import type { DutyLogStore } from '../../src/duty-log/duty-log-store.js';
 import { MemoryDutyLogStore } from '../../src/duty-log/memory-duty-log-store.js';
 import { DisciplineService } from '../../src/discipline/discipline-service.js';
+import type { HandoverPolicy } from '../../src/core/handover/handover.js';
+import { HandoverService } from '../../src/handover/handover-service.js';
+import type { HandoverStore } from '../../src/handover/handover-store.js';
+import { MemoryHandoverStore } from '../../src/handover/memory-handover-store.js';
+import { MemoryWatchStore } from '../../src/watch/memory-watch-store.js';
+import type { WatchStore } from '../../src/watch/watch-store.js';
 import type { DisciplineStore } from '../../src/discipline/discipline-store.js';
 import { systemClock, type Clock } from '../../src/platform/clock.js';
 import { serverOptions } from '../../src/platform/http/server-options.js';
@@ -71,11 +81,18 @@ export interface ApiStores {
   /** Default: fresh in-memory stores. */
   access?: AccessStores;
   dutyLog?: DutyLogStore;
+  handovers?: HandoverStore;
+  /** Default: an empty in-memory watch log. */
+  watch?: WatchStore;
+  /** Default: the config's (reminder an hour before, 30 min to acknowledge). */
+  handoverPolicy?: HandoverPolicy;
   /** The monthly tally's subsidy policy (default: the placeholder one). */
   subsidy?: SubsidyPolicy;
   roster?: RosterStores;
   /** The default office's schedule and calendar for roster imports (default: none, the import is a 409). */
   officeSchedule?: { schedule: Schedule; calendar: DayCalendar };
+  /** The missed-call report (GET /reports/missed-calls) with these not-watching periods; without it the report is not served. */
+  missedCalls?: { watchGaps: WatchGaps };
 }
 
 export interface TestApiExtras {
@@ -116,16 +133,38 @@ export async function buildApi(deps: ApiStores): Promise<TestApi> {
   const routes: RouteOptions[] = [];
   fastify.addHook('onRoute', (route) => void routes.push(route));
   const calls = new CallService(deps.calls, access.audit);
+  const missedCalls = deps.missedCalls && new MissedCallReportService({ roster: rosterStores, calls: deps.calls, watchGaps: deps.missedCalls.watchGaps, audit: access.audit, timezoneOf: () => 'Asia/Shanghai', clock });
+  const dutyLog = deps.dutyLog ?? new MemoryDutyLogStore();
+  const watch = deps.watch ?? new MemoryWatchStore();
   await fastify.register(app, {
     calls,
-    dutyLog: new DutyLogService(deps.dutyLog ?? new MemoryDutyLogStore(), calls, access.audit, clock),
+    dutyLog: new DutyLogService(dutyLog, calls, access.audit, clock),
+    watchGaps: (officeId, from, to) => watch.listGaps(officeId, from, to),
+    handovers: new HandoverService({
+      store: deps.handovers ?? new MemoryHandoverStore(),
+      roster,
+      calls: deps.calls,
+      dutyLog,
+      audit: access.audit,
+      clock,
+      policy: deps.handoverPolicy ?? { reminderLeadMs: 3600_000, acknowledgeGraceMs: 1_800_000 },
+    }),
     tally: new MonthlyTallyService({ roster: rosterStores, calls: deps.calls, discipline: deps.discipline, audit: access.audit, policy: deps.subsidy ?? DEFAULT_SUBSIDY_POLICY, timezoneOf: () => 'Asia/Shanghai' }),
     discipline: new DisciplineService(deps.discipline, access.audit, clock, (officeId, shiftId) => roster.attributionOfShift(officeId, shiftId)),
     roster: { roster, clock, officeSchedule: async (officeId) => (officeId === 'default' ? (deps.officeSchedule ?? null) : null) },
     access,
     viewerOf: viewerResolver((officeId, officerId) => roster.shiftsOf(officeId, officerId, clock.now())),
     health: deps.health ?? (() => healthyReport),
+    ...(missedCalls && { missedCalls }),
   });
+  // Until the app registers missedCallRoutes itself: in a scope of their own behind the same access check.
+  if (missedCalls && !fastify.hasRoute({ method: 'GET', url: '/reports/missed-calls' })) {
+    await fastify.register(async (scope) => {
+      scope.setErrorHandler((err, request, reply) => replyWithError(err, request, reply));
+      installAccessControl(scope, access.check);
+      await scope.register(missedCallRoutes, { missedCalls, viewerOf: viewerResolver((officeId, officerId) => roster.shiftsOf(officeId, officerId, clock.now())) });
+    });
+  }
   await fastify.ready();
   const declared: Record<string, unknown> = {};
   for (const route of routes) for (const method of [route.method].flat()) if (method !== 'HEAD') declared[`${method} ${route.url}`] = route.config?.permission;

@@ -144,6 +144,59 @@ export function storeContract(fixture: () => StoreFixture, reset: () => Promise<
     });
   });
 
+  describe('CallStore: the reads of exports and reports', () => {
+    const seed = async (calls: CallStore) => {
+      // three instants, two calls tied on the second; another office; an outbound call
+      await calls.save(snapshot('r-1', { offeredAt: at('2026-05-01T00:00:00Z'), deskEndpoint: 'desk', outcome: 'absence', ringCount: 3 }));
+      await calls.save(snapshot('r-2a', { offeredAt: at('2026-05-02T00:00:00Z'), deskEndpoint: 'desk', outcome: 'answered', answeredAt: at('2026-05-02T00:00:05Z'), ringCount: 1 }));
+      await calls.save(snapshot('r-2b', { offeredAt: at('2026-05-02T00:00:00Z'), outcome: 'no-one-reachable', reachedNobody: true }));
+      await calls.save(snapshot('r-3', { offeredAt: at('2026-05-03T00:00:00Z'), deskEndpoint: 'desk', outcome: 'busy' }));
+      await calls.save(snapshot('r-out', { offeredAt: at('2026-05-02T12:00:00Z'), direction: 'outbound', outcome: 'busy' }));
+      await calls.save(snapshot('r-other', { officeId: 'other', offeredAt: at('2026-05-02T00:00:00Z'), outcome: 'absence' }));
+    };
+
+    it('listAfter walks the whole result in list order, page by page, each entry whole and once', async () => {
+      const { calls } = fixture();
+      await seed(calls);
+      const everything = await calls.list({ officeId: 'default', limit: 100, offset: 0 });
+      const walked = [];
+      for (let after = null as { offeredAt: Date; id: string } | null; ; ) {
+        const page = await calls.listAfter({ officeId: 'default' }, after, 2);
+        walked.push(...page);
+        if (page.length < 2) break;
+        after = { offeredAt: page.at(-1)!.offeredAt, id: page.at(-1)!.id };
+      }
+      expect(walked).toEqual(everything);
+      expect(walked.map((c) => c.pbxCallId).sort()).toEqual(['r-1', 'r-2a', 'r-2b', 'r-3', 'r-out']);
+      expect(walked.find((c) => c.pbxCallId === 'r-2a')).toEqual(await calls.get(walked.find((c) => c.pbxCallId === 'r-2a')!.id));
+    });
+
+    it('listAfter filters as list does: direction, range, outcome, reachedNobody, within (none: nothing)', async () => {
+      const { calls } = fixture();
+      await seed(calls);
+      const ids = async (q: Parameters<CallStore['listAfter']>[0]) => (await calls.listAfter(q, null, 100)).map((c) => c.pbxCallId);
+      expect(await ids({ officeId: 'default', direction: 'outbound' })).toEqual(['r-out']);
+      expect(await ids({ officeId: 'default', from: at('2026-05-02T00:00:00Z'), to: at('2026-05-03T00:00:00Z'), direction: 'inbound' })).toHaveLength(2);
+      expect(await ids({ outcome: 'absence' })).toEqual(expect.arrayContaining(['r-1', 'r-other']));
+      expect(await ids({ officeId: 'default', reachedNobody: true })).toEqual(['r-2b']);
+      expect(await ids({ officeId: 'default', within: [{ from: at('2026-05-01T00:00:00Z'), to: at('2026-05-01T01:00:00Z') }, { from: at('2026-05-03T00:00:00Z') }] })).toEqual(['r-3', 'r-1']);
+      expect(await ids({ officeId: 'default', within: [] })).toEqual([]);
+    });
+
+    it('listForReport: one office, [from, to), direction and outcomes when given, oldest first, only the columns a report reads', async () => {
+      const { calls } = fixture();
+      await seed(calls);
+      const window = { officeId: 'default', from: at('2026-05-01T00:00:00Z'), to: at('2026-05-03T00:00:00Z') };
+      const rows = await calls.listForReport({ ...window, direction: 'inbound' });
+      expect(rows.map((r) => r.pbxCallId)).toEqual(['r-1', ...['r-2a', 'r-2b'].sort((a, b) => (rows.find((r) => r.pbxCallId === a)!.id < rows.find((r) => r.pbxCallId === b)!.id ? -1 : 1))]);
+      const answered = rows.find((r) => r.pbxCallId === 'r-2a')!;
+      expect(answered).toEqual({ id: answered.id, pbxCallId: 'r-2a', direction: 'inbound', offeredAt: at('2026-05-02T00:00:00Z'), deskEndpoint: 'desk', answeredAt: at('2026-05-02T00:00:05Z'), outcome: 'answered', ringCount: 1 });
+      expect((await calls.listForReport({ ...window, outcomes: ['absence', 'no-one-reachable', 'busy'] })).map((r) => r.pbxCallId)).toEqual(['r-1', 'r-2b', 'r-out']);
+      expect(await calls.listForReport({ ...window, outcomes: [] })).toEqual([]);
+      expect((await calls.listForReport({ ...window, officeId: 'other' })).map((r) => r.pbxCallId)).toEqual(['r-other']);
+    });
+  });
+
   describe('CallStore.listOpen (calls an earlier run left unfinished)', () => {
     it('lists the entries not ended, oldest offeredAt first, ties by id', async () => {
       const { calls } = fixture();
@@ -254,6 +307,22 @@ export function storeContract(fixture: () => StoreFixture, reset: () => Promise<
       expect(created).toBe(true);
       await calls.save(snapshot('d-before-call', { outcome: 'absence' }));
       expect(await calls.list({ limit: 10, offset: 0 })).toHaveLength(1);
+    });
+
+    it('listForTally: one office, [from, to), oldest first, only what the tally reads', async () => {
+      const { discipline } = fixture();
+      const rostered = { shiftId: '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f', shiftLabel: 's', officerIds: ['o-1'], officers: ['李四'], leaderId: null, leader: null };
+      const nobody = { shiftId: null, shiftLabel: null, officerIds: [], officers: [], leaderId: null, leader: null };
+      const a = await discipline.recordOnce(disciplineInput('t-1', { occurredAt: at('2026-06-02T00:00:00Z'), duty: rostered }));
+      const b = await discipline.recordOnce(disciplineInput('t-2', { occurredAt: at('2026-06-01T00:00:00Z'), type: 'mistake', mistakeKind: 'hand-over', duty: nobody }));
+      await discipline.recordOnce(disciplineInput('t-3', { occurredAt: at('2026-06-03T00:00:00Z') }));
+      await discipline.recordOnce(disciplineInput('t-4', { officeId: 'other', occurredAt: at('2026-06-01T12:00:00Z') }));
+      await discipline.review(a.record.id, { kind: 'confirm', reason: '属实' }, 'director', at('2026-06-05T00:00:00Z'));
+      expect(await discipline.listForTally({ officeId: 'default', from: at('2026-06-01T00:00:00Z'), to: at('2026-06-03T00:00:00Z') })).toEqual([
+        { id: b.record.id, type: 'mistake', status: 'open', mistakeKind: 'hand-over', occurredAt: at('2026-06-01T00:00:00Z'), duty: { shiftId: null, officerIds: [] } },
+        { id: a.record.id, type: 'absence', status: 'confirmed', mistakeKind: null, occurredAt: at('2026-06-02T00:00:00Z'), duty: { shiftId: rostered.shiftId, officerIds: ['o-1'] } },
+      ]);
+      expect((await discipline.listForTally({ officeId: 'default', from: at('2026-06-03T00:00:00Z'), to: at('2026-06-04T00:00:00Z') }))[0]?.duty).toBeNull();
     });
 
     it('list orders by occurredAt desc and filters by from/to/type/status with paging', async () => {

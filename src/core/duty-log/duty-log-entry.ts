@@ -13,7 +13,7 @@ export type DutyLogTextField = (typeof DUTY_LOG_TEXT_FIELDS)[number];
 /** One-line fields (a name, a unit, a phone number); the others are free text with line breaks. */
 const ONE_LINE: ReadonlySet<DutyLogTextField> = new Set(['callerName', 'callerUnit', 'callerPosition', 'callerPhone']);
 
-export const DUTY_LOG_LABELS: Readonly<Record<DutyLogTextField | 'majorIncident' | 'reportedToLeader' | 'oralReportAt' | 'writtenReportAt', string>> = {
+export const DUTY_LOG_LABELS: Readonly<Record<DutyLogTextField | 'majorIncident' | 'incidentClosed' | 'reportedToLeader' | 'oralReportAt' | 'writtenReportAt', string>> = {
   callerName: '来电人',
   callerUnit: '单位',
   callerPosition: '职务',
@@ -22,6 +22,7 @@ export const DUTY_LOG_LABELS: Readonly<Record<DutyLogTextField | 'majorIncident'
   handling: '处理情况',
   followUp: '后续跟进',
   majorIncident: '重大突发事件',
+  incidentClosed: '事件已办结',
   reportedToLeader: '已报告领导',
   oralReportAt: '口头报告时间',
   writtenReportAt: '书面报告时间',
@@ -36,6 +37,8 @@ export interface DutyLogFields {
   handling: string | null;
   followUp: string | null;
   majorIncident: boolean;
+  /** The major incident is dealt with (办结): until then the hand-over carries it to the next shift. */
+  incidentClosed: boolean;
   reportedToLeader: boolean;
   /** When the major incident was reported orally / in writing; null: not yet. */
   oralReportAt: Date | null;
@@ -51,18 +54,22 @@ export const EMPTY_DUTY_LOG: DutyLogFields = {
   handling: null,
   followUp: null,
   majorIncident: false,
+  incidentClosed: false,
   reportedToLeader: false,
   oralReportAt: null,
   writtenReportAt: null,
 };
 
 /** An edit: the fields it sets (a text field set to null or blank is cleared). */
-export type DutyLogEdit = Partial<{ [F in DutyLogTextField]: string | null } & Pick<DutyLogFields, 'majorIncident' | 'reportedToLeader' | 'oralReportAt' | 'writtenReportAt'>>;
+export type DutyLogEdit = Partial<{ [F in DutyLogTextField]: string | null } & Pick<DutyLogFields, 'majorIncident' | 'incidentClosed' | 'reportedToLeader' | 'oralReportAt' | 'writtenReportAt'>>;
 
-export type DutyLogError = LifecycleError | { code: 'report-before-call'; field: 'oralReportAt' | 'writtenReportAt' };
+export type DutyLogError = LifecycleError | { code: 'report-before-call'; field: 'oralReportAt' | 'writtenReportAt' } | { code: 'not-an-incident'; field: 'incidentClosed' };
 
-export const describeDutyLogError = (error: DutyLogError): string =>
-  error.code === 'report-before-call' ? `${error.field} must not be before the call was offered` : describeLifecycleError(error);
+export function describeDutyLogError(error: DutyLogError): string {
+  if (error.code === 'report-before-call') return `${error.field} must not be before the call was offered`;
+  if (error.code === 'not-an-incident') return 'incidentClosed: only a major incident (majorIncident true) is closed';
+  return describeLifecycleError(error);
+}
 
 /** How far after `now` a report time may lie (the officer's clock may run ahead). */
 const MAX_FUTURE_SKEW_MS = 5 * 60_000;
@@ -82,6 +89,11 @@ export function applyDutyLogEdit(current: DutyLogFields, edit: DutyLogEdit, cont
     next[field] = checked.value;
   }
   if (edit.majorIncident !== undefined) next.majorIncident = edit.majorIncident;
+  if (edit.incidentClosed !== undefined) next.incidentClosed = edit.incidentClosed;
+  if (!next.majorIncident && next.incidentClosed) {
+    if (edit.incidentClosed === true) return { ok: false, error: { code: 'not-an-incident', field: 'incidentClosed' } };
+    next.incidentClosed = false;
+  }
   if (edit.reportedToLeader !== undefined) next.reportedToLeader = edit.reportedToLeader;
   for (const field of ['oralReportAt', 'writtenReportAt'] as const) {
     const at = edit[field];
@@ -114,6 +126,6 @@ export function missingFields(fields: DutyLogFields): string[] {
 
 /** Just the entry's fields of anything that has them (a stored version). */
 export function pickFields(v: DutyLogFields): DutyLogFields {
-  const { callerName, callerUnit, callerPosition, callerPhone, content, handling, followUp, majorIncident, reportedToLeader, oralReportAt, writtenReportAt } = v;
-  return { callerName, callerUnit, callerPosition, callerPhone, content, handling, followUp, majorIncident, reportedToLeader, oralReportAt, writtenReportAt };
+  const { callerName, callerUnit, callerPosition, callerPhone, content, handling, followUp, majorIncident, incidentClosed, reportedToLeader, oralReportAt, writtenReportAt } = v;
+  return { callerName, callerUnit, callerPosition, callerPhone, content, handling, followUp, majorIncident, incidentClosed, reportedToLeader, oralReportAt, writtenReportAt };
 }

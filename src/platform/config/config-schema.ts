@@ -86,6 +86,26 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    /** The watch log (src/watch/watch-log.ts): the periods duty-hotline was not watching, for the reports. */
+    watch: Type.Object(
+      {
+        /** How often the service writes its heartbeat: after a crash, the service-down gap starts at the last one. */
+        heartbeatMs: Type.Integer({ minimum: 50, maximum: 600_000, default: 15_000 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    /** Hand-overs between shifts (src/core/handover/handover.ts, seed 002 §二(三)). */
+    handover: Type.Object(
+      {
+        /** The reminder (the fact handover.reminder, and the log) this long before a shift ends; the note may be written from then on. */
+        reminderLeadMs: Type.Integer({ minimum: 60_000, maximum: 24 * 3600_000, default: 3600_000 }),
+        /** After the change, how long the incoming officer has to acknowledge before the hand-over is flagged. */
+        acknowledgeGraceMs: Type.Integer({ minimum: 0, maximum: 24 * 3600_000, default: 1_800_000 }),
+        /** How often the reminders due are looked for. */
+        checkIntervalMs: Type.Integer({ minimum: 50, maximum: 3600_000, default: 30_000 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     /** Sign-in, sessions and API tokens (src/access/access-settings.ts). */
     access: Type.Object(
       {

@@ -109,6 +109,13 @@ const SAMPLES: Record<string, Sample> = {
   'POST /swaps/:id/reject': { url: `/swaps/${NOWHERE}/reject`, payload: { note: '不同意' }, status: 404 },
   'GET /on-duty': { url: '/on-duty?desk=desk', status: 200 },
   'GET /reports/monthly-tally': { url: '/reports/monthly-tally?month=2026-12', status: 200 },
+  'GET /shifts/:id/handover': { url: `/shifts/${NOWHERE}/handover`, status: 404 },
+  'PUT /shifts/:id/handover': { url: `/shifts/${NOWHERE}/handover`, payload: { note: '交班' }, status: 404 },
+  'POST /shifts/:id/handover/acknowledge': { url: `/shifts/${NOWHERE}/handover/acknowledge`, payload: {}, status: 404 },
+  'GET /reports/monthly-tally.csv': { url: '/reports/monthly-tally.csv?month=2026-12', status: 200 },
+  'GET /reports/monthly-tally.xlsx': { url: '/reports/monthly-tally.xlsx?month=2026-12', status: 200 },
+  'GET /watch-gaps': { url: '/watch-gaps?from=2026-12-01T00:00:00Z&to=2026-12-02T00:00:00Z', status: 200 },
+  'GET /handovers': { url: '/handovers?from=2026-12-01T00:00:00Z&to=2026-12-02T00:00:00Z', status: 200 },
 };
 
 const newApi = () => buildApi({ calls: new MemoryCallStore(), discipline: new MemoryDisciplineStore(), officeSchedule });

@@ -57,6 +57,9 @@ interface World {
   spareOfficerId: string;
   /** Calls in 李四's shift whose duty log nobody wrote yet: each edit of version 0 takes a fresh one. */
   freshCallIds: string[];
+  /** Of July: 李四's day shift handed over to 王五's night (not acknowledged yet), and 李四's next day, not handed over. */
+  handedOverShiftId: string;
+  unhandedShiftId: string;
 }
 
 /** A month of one shift of 李四's, moved through the lifecycle to `status` by the service. */
@@ -92,6 +95,13 @@ async function world(): Promise<World> {
   const agreed = await request();
   await api.roster.answerSwap('default', agreed.id, 'agree', { id: 'wang.wu', officerId: wang.id, dutyDirector: false }, AT);
   const { record } = await discipline.recordOnce(disciplineInput('call-1', { occurredAt: new Date('2026-11-02T03:00:00Z'), duty: attributedTo(mine!.id, [api.officerId], ['李四']) }));
+  const [handedOver, , unhanded] = await publishRoster(api.roster, [
+    { startsAt: '2026-07-01T00:30:00Z', endsAt: '2026-07-01T09:30:00Z', officerIds: [api.officerId] },
+    { startsAt: '2026-07-01T09:30:00Z', endsAt: '2026-07-02T00:30:00Z', officerIds: [wang.id] },
+    { startsAt: '2026-07-02T00:30:00Z', endsAt: '2026-07-02T09:30:00Z', officerIds: [api.officerId] },
+  ]);
+  const handOver = await api.inject({ method: 'PUT', url: `/shifts/${handedOver!.id}/handover`, payload: { note: '无事' }, headers: api.as('duty-officer') });
+  if (handOver.statusCode !== 200) throw new Error(`the world's hand-over: ${handOver.body}`);
   await monthIn(api, '2026-12', 'draft');
   await monthIn(api, '2026-08', 'submitted');
   await monthIn(api, '2026-09', 'approved');
@@ -111,6 +121,8 @@ async function world(): Promise<World> {
     session: cookieOf(signedIn),
     spareOfficerId: spare.id,
     freshCallIds,
+    handedOverShiftId: handedOver!.id,
+    unhandedShiftId: unhanded!.id,
   };
 }
 
@@ -231,8 +243,24 @@ const WRITES: Record<string, WriteRoute> = {
       handling: { kind: 'record-text', nullable: true, fancy: FANCY_TEXT },
       oralReportAt: { kind: 'instant', nullable: true },
     },
-    booleans: ['majorIncident'],
+    booleans: ['majorIncident', 'incidentClosed'],
     pathId: { param: 'id', notFound: (id) => `call ${id} not found` },
+  },
+  'PUT /shifts/:id/handover': {
+    as: 'duty-officer',
+    params: (w) => ({ id: w.unhandedShiftId }),
+    body: () => ({ note: '白班来电3次，均已处理' }),
+    status: 200,
+    fields: { note: { kind: 'record-text', fancy: FANCY_RECORD_TEXT } },
+    pathId: { param: 'id', notFound: (id) => `shift ${id} (of a published roster) not found` },
+  },
+  'POST /shifts/:id/handover/acknowledge': {
+    as: 'counterpart',
+    params: (w) => ({ id: w.handedOverShiftId }),
+    body: () => ({ note: '已接班' }),
+    status: 200,
+    fields: { note: { kind: 'record-text', nullable: true, fancy: FANCY_RECORD_TEXT } },
+    pathId: { param: 'id', notFound: (id) => `shift ${id} (of a published roster) not found` },
   },
   'POST /officers': {
     as: 'supervisor',
