@@ -60,24 +60,35 @@ export class PrismaCallStore implements CallStore {
     return jsonRows(result).map(fromRecordTuple);
   }
 
-  /** One statement on the (office_id, offered_at, id) index, only the columns a report reads, as one json value. */
+  /**
+   * One statement on the (office_id, offered_at, id) index, only the columns a report reads, as ONE
+   * text value: a line per row, fields apart by U+001F, U+0015 for null. Building json per row costs
+   * the server three times the query on a month's rows; plain text is as cheap as the scan.
+   * The text fields are the PBX's (call id, desk endpoint): no control characters.
+   */
   async listForReport(query: ReportCallQuery): Promise<ReportCallRow[]> {
     if (query.outcomes?.length === 0) return [];
     const where = conditionsOf({ officeId: query.officeId, from: query.from, to: query.to, ...(query.direction && { direction: query.direction }) });
     if (query.outcomes) where.push(Prisma.sql`"outcome" IN (${Prisma.join([...query.outcomes])})`);
-    const [result] = await this.prisma.$queryRaw<[{ rows: ReportTuple[] }]>`
-      SELECT coalesce(json_agg(json_build_array("id", "pbx_call_id", "direction", ${epochMs('offered_at')}, "desk_endpoint", ${epochMs('answered_at')}, "outcome", "ring_count") ORDER BY "offered_at", "id"), '[]') AS "rows"
+    const field = (sql: Prisma.Sql) => Prisma.sql`coalesce((${sql})::text, ${NULL_FIELD})`;
+    const [result] = await this.prisma.$queryRaw<[{ rows: string | null }]>`
+      SELECT string_agg(concat_ws(${FIELD}, "id", "pbx_call_id", "direction", ${field(epochMs('offered_at'))}, ${field(Prisma.sql`"desk_endpoint"`)},
+        ${field(epochMs('answered_at'))}, "outcome", ${field(Prisma.sql`"ring_count"`)}), ${ROW} ORDER BY "offered_at", "id") AS "rows"
       FROM "call_log_entries" WHERE ${Prisma.join(where, ' AND ')}`;
-    return jsonRows(result).map(([id, pbxCallId, direction, offeredAt, deskEndpoint, answeredAt, outcome, ringCount]) => ({
-      id,
-      pbxCallId,
-      direction: asDirection(direction),
-      offeredAt: new Date(offeredAt),
-      deskEndpoint,
-      answeredAt: instant(answeredAt),
-      outcome: asOutcome(outcome),
-      ringCount,
-    }));
+    if (!result?.rows) return [];
+    return result.rows.split(ROW).map((line) => {
+      const [id, pbxCallId, direction, offeredAt, deskEndpoint, answeredAt, outcome, ringCount] = line.split(FIELD).map((f) => (f === NULL_FIELD ? null : f));
+      return {
+        id: id!,
+        pbxCallId: pbxCallId!,
+        direction: asDirection(direction!),
+        offeredAt: new Date(Number(offeredAt)),
+        deskEndpoint: deskEndpoint ?? null,
+        answeredAt: answeredAt == null ? null : new Date(Number(answeredAt)),
+        outcome: asOutcome(outcome!),
+        ringCount: ringCount == null ? null : Number(ringCount),
+      };
+    });
   }
 
   /** A scan of ended_at IS NULL: run once per AMI connection, on a table of a few calls a minute. */
@@ -133,7 +144,9 @@ function jsonRows<T>(result: { rows: T[] | string } | undefined): T[] {
 const epochMs = (column: string) => Prisma.raw(`(extract(epoch from "${column}") * 1000)::bigint`);
 const instant = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
 
-type ReportTuple = [string, string, string, number, string | null, number | null, string, number | null];
+const FIELD = '\u001f';
+const ROW = '\n';
+const NULL_FIELD = '\u0015';
 
 const RECORD_TUPLE = Prisma.sql`"id", "office_id", "pbx_call_id", "direction", "caller_number", "caller_name", "dialed", ${epochMs('offered_at')}, "desk_endpoint",
   ${epochMs('desk_ringing_at')}, ${epochMs('answered_at')}, "answered_by", "ring_count", ${epochMs('ended_at')}, "outcome", "reached_nobody", "timeline",

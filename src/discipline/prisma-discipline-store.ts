@@ -84,20 +84,23 @@ export class PrismaDisciplineStore implements DisciplineStore {
     return rows.map(toDisciplineRecord);
   }
 
-  /** One query on the (office_id, occurred_at, id) index, only the columns the tally reads. */
+  /**
+   * One statement on the (office_id, occurred_at, id) index, only the columns the tally reads, as
+   * ONE json array of arrays (the driver parses one value, not every row field by field).
+   */
   async listForTally(query: { officeId: OfficeId; from: Date; to: Date }): Promise<TallyRecord[]> {
-    const rows = await this.prisma.disciplineRecord.findMany({
-      where: { officeId: query.officeId, occurredAt: { gte: query.from, lt: query.to } },
-      select: { id: true, type: true, status: true, mistakeKind: true, occurredAt: true, attributed: true, shiftId: true, officerIds: true },
-      orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
-    });
-    return rows.map((r) => ({
-      id: r.id,
-      type: asDisciplineType(r.type),
-      status: asDisciplineStatus(r.status),
-      mistakeKind: asMistakeKind(r.mistakeKind),
-      occurredAt: r.occurredAt,
-      duty: r.attributed ? { shiftId: r.shiftId, officerIds: r.officerIds } : null,
+    const [result] = await this.prisma.$queryRaw<[{ rows: TallyTuple[] | string }]>`
+      SELECT coalesce(json_agg(json_build_array("id", "type", "status", "mistake_kind", (extract(epoch from "occurred_at") * 1000)::bigint, "attributed", "shift_id", "officer_ids")
+        ORDER BY "occurred_at", "id"), '[]') AS "rows"
+      FROM "discipline_records" WHERE "office_id" = ${query.officeId} AND "occurred_at" >= ${query.from}::timestamptz AND "occurred_at" < ${query.to}::timestamptz`;
+    const rows = result?.rows ?? [];
+    return (typeof rows === 'string' ? (JSON.parse(rows) as TallyTuple[]) : rows).map(([id, type, status, mistakeKind, occurredAt, attributed, shiftId, officerIds]) => ({
+      id,
+      type: asDisciplineType(type),
+      status: asDisciplineStatus(status),
+      mistakeKind: asMistakeKind(mistakeKind),
+      occurredAt: new Date(occurredAt),
+      duty: attributed ? { shiftId, officerIds } : null,
     }));
   }
 
@@ -181,6 +184,8 @@ function columnsOf(input: DisciplineInput) {
     evidence: timelineToJson(input.evidence),
   };
 }
+
+type TallyTuple = [string, string, string, string | null, number, boolean, string | null, string[]];
 
 // Text columns hold values of the contract's unions (see platform/db/json-mapping.ts): read as they are.
 const asMistakeKind = (value: string | null): MistakeKind | null => value as MistakeKind | null;
