@@ -9,7 +9,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { ViewerOf } from '../access/viewer.js';
-import { HANDOVER_STATUS_LABELS, HANDOVER_STATUSES, OPEN_ITEM_KINDS, OPEN_ITEM_LABELS, type OpenItem } from '../core/handover/handover.js';
+import { FLAGGED_STATUSES, HANDOVER_STATUS_LABELS, HANDOVER_STATUSES, OPEN_ITEM_KINDS, OPEN_ITEM_LABELS, type OpenItem } from '../core/handover/handover.js';
 import { checkText, describeLifecycleError, MAX_TEXT_LENGTH } from '../core/discipline/record-lifecycle.js';
 import { badRequest } from '../platform/http/errors.js';
 import { withIsoDates } from '../platform/http/json.js';
@@ -89,7 +89,7 @@ const writtenJson = (h: HandoverRecord) => {
   const { note, writtenBy, writtenAt, acknowledgedBy, acknowledgedAt, acknowledgeNote } = h;
   return { ...withIsoDates({ note, writtenBy, writtenAt, acknowledgedBy, acknowledgedAt, acknowledgeNote }), items: h.items.map(itemJson) };
 };
-const flagged = (status: HandoverView['status']) => status === 'not-written' || status === 'not-acknowledged';
+const flagged = (status: HandoverView['status']) => FLAGGED_STATUSES.has(status);
 
 const viewJson = (v: HandoverView) => ({
   shift: shiftJson(v.shift),

@@ -10,7 +10,7 @@ import type { AuditTrail } from '../access/audit-trail.js';
 import type { Viewer } from '../access/viewer.js';
 import type { CallStore } from '../calls/call-store.js';
 import { pickFields } from '../core/duty-log/duty-log-entry.js';
-import { handoverStatus, mayWriteHandover, nextShiftOf, openItemsToHandOver, type CallEntry, type HandoverPolicy, type HandoverStatus, type OpenItem } from '../core/handover/handover.js';
+import { FLAGGED_STATUSES, handoverStatus, mayWriteHandover, nextShiftOf, openItemsToHandOver, type CallEntry, type HandoverPolicy, type HandoverStatus, type OpenItem } from '../core/handover/handover.js';
 import type { DutyAttribution } from '../core/discipline/discipline-model.js';
 import { shiftLabel } from '../core/roster/who-is-on-duty.js';
 import type { OfficeId } from '../core/office.js';
@@ -80,7 +80,7 @@ export class HandoverService {
       changeAt: shift.shift.endsAt,
       nextShiftId: next?.shift.id ?? null,
       note,
-      items: await this.#toHandOver(shift.shift),
+      items: await this.#toHandOver(shift.shift, await this.deps.store.handedTo(shift.shift.officeId, shiftId)),
       writtenBy: viewer.user.name,
       writtenAt: now,
     });
@@ -116,7 +116,7 @@ export class HandoverService {
     for (const shift of shifts) {
       const handover = written.get(shift.id) ?? null;
       const status = handoverStatus(handover, shift.endsAt, now, this.deps.policy);
-      if (range.flaggedOnly && status !== 'not-written' && status !== 'not-acknowledged') continue;
+      if (range.flaggedOnly && !FLAGGED_STATUSES.has(status)) continue;
       const duty = await this.deps.roster.attributionOfShift(officeId, shift.id);
       if (duty) rows.push({ shift: { shift, duty }, status, handover });
     }
@@ -134,13 +134,12 @@ export class HandoverService {
       status: handoverStatus(handover, shift.shift.endsAt, this.deps.clock.now(), this.deps.policy),
       handover,
       handed: { from, open: from ? openItemsToHandOver([], await this.#entries(officeId, from.items)) : [] },
-      toHandOver: handover ? handover.items : await this.#toHandOver(shift.shift),
+      toHandOver: handover ? handover.items : await this.#toHandOver(shift.shift, from),
     };
   }
 
   /** The open items of the shift's own answered calls and of what it was handed, as they stand now. */
-  async #toHandOver(shift: ShiftRecord): Promise<OpenItem[]> {
-    const from = await this.deps.store.handedTo(shift.officeId, shift.id);
+  async #toHandOver(shift: ShiftRecord, from: HandoverRecord | null): Promise<OpenItem[]> {
     const own: CallEntry[] = [];
     for (let offset = 0; ; offset += PAGE) {
       const page = await this.deps.calls.list({ officeId: shift.officeId, direction: 'inbound', outcome: 'answered', from: shift.startsAt, to: shift.endsAt, limit: PAGE, offset });

@@ -162,3 +162,18 @@ export function useTestDatabase(kind: DatabaseKind, options: OpenTestDatabaseOpt
 export async function truncateAll(db: Database): Promise<void> {
   await db.prisma.$executeRawUnsafe('TRUNCATE TABLE "call_log_entries", "discipline_records"');
 }
+
+/**
+ * A database of `kind` for the whole service to run on more than once (a restart keeps its rows):
+ * a fresh PostgreSQL database or PGlite directory, removed by `defer`'s cleanup.
+ */
+export async function keptDatabase(kind: DatabaseKind, defer: (cleanup: () => Promise<void>) => void): Promise<{ databaseUrl: string } | { dataDir: string }> {
+  if (kind === 'postgres') {
+    const db = await createPgTestDatabase();
+    defer(() => db.drop());
+    return { databaseUrl: db.url };
+  }
+  const dir = await createTempDir();
+  defer(() => dir.rm());
+  return { dataDir: dir.path };
+}

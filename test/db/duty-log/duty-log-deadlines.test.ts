@@ -12,23 +12,14 @@
 import { describe, expect, it } from 'vitest';
 import { addUser, issueToken } from '../../support/access-api.js';
 import { useCleanups } from '../../support/cleanups.js';
-import { createPgTestDatabase, createTempDir, DB_KINDS } from '../../support/db.js';
+import { createTempDir, DB_KINDS, keptDatabase } from '../../support/db.js';
 import { happeningNow, recordedCall, startFakePbx, type FakePbx } from '../../support/fake-pbx.js';
 import { startTestService, type CallJson, type DatabaseKind, type RecordJson, type TestService } from '../../support/service-harness.js';
 
 const { defer, started } = useCleanups();
 const DAY_MS = 24 * 3600_000;
 
-async function databaseOf(kind: DatabaseKind): Promise<{ databaseUrl: string } | { dataDir: string }> {
-  if (kind === 'postgres') {
-    const db = await createPgTestDatabase();
-    defer(() => db.drop());
-    return { databaseUrl: db.url };
-  }
-  const dir = await createTempDir();
-  defer(() => dir.rm());
-  return { dataDir: dir.path };
-}
+const databaseOf = (kind: DatabaseKind) => keptDatabase(kind, defer);
 
 const run = (pbx: FakePbx, database: object, spillDir: string, graceMs: number) =>
   started(startTestService({ pbx, ...database, spillDir, config: { 'dutyLog.completionGraceMs': graceMs, 'dutyLog.sweepIntervalMs': 3_600_000 } }));

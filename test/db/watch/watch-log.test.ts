@@ -7,23 +7,14 @@
 import { describe, expect, it } from 'vitest';
 import { systemClock, type Clock } from '../../../src/platform/clock.js';
 import { useCleanups } from '../../support/cleanups.js';
-import { createPgTestDatabase, createTempDir, DB_KINDS } from '../../support/db.js';
+import { DB_KINDS, keptDatabase } from '../../support/db.js';
 import { startFakePbx } from '../../support/fake-pbx.js';
 import { eventually } from '../../support/poll.js';
 import { startTestService, type DatabaseKind } from '../../support/service-harness.js';
 
 const { defer, started } = useCleanups();
 
-async function databaseOf(kind: DatabaseKind): Promise<{ databaseUrl: string } | { dataDir: string }> {
-  if (kind === 'postgres') {
-    const db = await createPgTestDatabase();
-    defer(() => db.drop());
-    return { databaseUrl: db.url };
-  }
-  const dir = await createTempDir();
-  defer(() => dir.rm());
-  return { dataDir: dir.path };
-}
+const databaseOf = (kind: DatabaseKind) => keptDatabase(kind, defer);
 
 /** This host's clock, moved forward by `ahead` ms whenever the test says so. */
 function movableClock(): Clock & { ahead: number } {
