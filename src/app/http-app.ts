@@ -20,6 +20,8 @@ import { watchRoutes } from '../watch/watch-routes.js';
 import { installErrorHandler } from '../platform/http/errors.js';
 import { installAccessControl } from '../platform/http/permissions.js';
 import { rosterRoutes, type RosterRouteDeps } from '../roster/roster-routes.js';
+import type { MissedCallReportService } from '../reports/missed-call-report-service.js';
+import { missedCallRoutes } from '../reports/missed-call-routes.js';
 import type { MonthlyTallyService } from '../reports/monthly-tally-service.js';
 import { reportRoutes } from '../reports/report-routes.js';
 import { tallyExportRoutes } from '../reports/tally-export-routes.js';
@@ -37,6 +39,7 @@ export interface AppDeps {
   /** The periods duty-hotline was not watching an office's PBX (src/watch/). */
   watchGaps: (officeId: OfficeId, from: Date, to: Date) => Promise<WatchGap[]>;
   tally: MonthlyTallyService;
+  missedCalls: MissedCallReportService;
   roster: RosterRouteDeps;
   health: () => HealthReport;
   access: Access;
@@ -67,6 +70,7 @@ export const app: FastifyPluginAsync<AppDeps> = async (fastify, deps) => {
   await api.register(callExportRoutes, { calls: deps.calls, viewerOf: deps.viewerOf });
   await api.register(rosterRoutes, deps.roster);
   await api.register(reportRoutes, { tally: deps.tally, viewerOf: deps.viewerOf });
+  await api.register(missedCallRoutes, { missedCalls: deps.missedCalls, viewerOf: deps.viewerOf });
   await api.register(tallyExportRoutes, { tally: deps.tally, viewerOf: deps.viewerOf, audit: deps.access.audit });
   await api.register(watchRoutes, { gaps: deps.watchGaps, viewerOf: deps.viewerOf });
 };

@@ -35,6 +35,7 @@ import { PrismaHandoverStore } from '../handover/prisma-handover-store.js';
 import { PrismaWatchStore } from '../watch/prisma-watch-store.js';
 import { WatchLog } from '../watch/watch-log.js';
 import type { WatchStore } from '../watch/watch-store.js';
+import { MissedCallReportService } from '../reports/missed-call-report-service.js';
 import { MonthlyTallyService } from '../reports/monthly-tally-service.js';
 import { subsidyPolicyOf } from '../reports/subsidy-policy.js';
 import { DisciplineService } from '../discipline/discipline-service.js';
@@ -46,6 +47,7 @@ import type { PbxPort } from '../pbx/pbx-port.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config/config-schema.js';
 import { officesOf } from '../platform/config/offices.js';
+import type { OfficeId } from '../core/office.js';
 import { openDatabase } from '../platform/db/database.js';
 import { DatabaseOpener } from '../platform/db/database-opener.js';
 import { deferred } from '../platform/db/deferred-store.js';
@@ -188,10 +190,12 @@ export async function startService(config: Config, { logger, clock: localClock =
   let url: string;
   try {
     const callService = new CallService(calls, access.audit);
+    const watchGaps = (officeId: OfficeId, from: Date, to: Date) => watchStore.listGaps(officeId, from, to);
+    const timezoneOf = (officeId: OfficeId) => offices.find((o) => o.id === officeId)?.schedule?.timezone ?? 'Asia/Shanghai';
     await http.register(app, {
       calls: callService,
       dutyLog: new DutyLogService(dutyLogStore, callService, access.audit, localClock),
-      watchGaps: (officeId, from, to) => watchStore.listGaps(officeId, from, to),
+      watchGaps,
       handovers: new HandoverService({ store: handoverStore, roster, calls, dutyLog: dutyLogStore, audit: access.audit, clock: localClock, policy: config.handover }),
       tally: new MonthlyTallyService({
         roster: rosterStores,
@@ -199,8 +203,9 @@ export async function startService(config: Config, { logger, clock: localClock =
         discipline,
         audit: access.audit,
         policy: subsidyPolicyOf(config.subsidy),
-        timezoneOf: (officeId) => offices.find((o) => o.id === officeId)?.schedule?.timezone ?? 'Asia/Shanghai',
+        timezoneOf,
       }),
+      missedCalls: new MissedCallReportService({ roster: rosterStores, calls, watchGaps, audit: access.audit, timezoneOf, clock: localClock }),
       discipline: new DisciplineService(discipline, access.audit, localClock, (officeId, shiftId) => roster.attributionOfShift(officeId, shiftId)),
       roster: { roster, clock: localClock, officeSchedule: officeScheduleOf(offices, config) },
       access,

@@ -20,9 +20,6 @@ import type { DayCalendar, Schedule } from '../../src/core/schedule/schedule-mod
 import type { DisciplineRecord, DisciplineRecordWithHistory, RecordHistoryEntry } from '../../src/discipline/discipline-record.js';
 import { MonthlyTallyService } from '../../src/reports/monthly-tally-service.js';
 import { MissedCallReportService, type WatchGaps } from '../../src/reports/missed-call-report-service.js';
-import { missedCallRoutes } from '../../src/reports/missed-call-routes.js';
-import { replyWithError } from '../../src/platform/http/errors.js';
-import { installAccessControl } from '../../src/platform/http/permissions.js';
 import { DEFAULT_SUBSIDY_POLICY, type SubsidyPolicy } from '../../src/core/tally/subsidy-rules.js';
 import { DutyLogService } from '../../src/duty-log/duty-log-service.js';
 import type { DutyLogStore } from '../../src/duty-log/duty-log-store.js';
@@ -91,7 +88,7 @@ export interface ApiStores {
   roster?: RosterStores;
   /** The default office's schedule and calendar for roster imports (default: none, the import is a 409). */
   officeSchedule?: { schedule: Schedule; calendar: DayCalendar };
-  /** The missed-call report (GET /reports/missed-calls) with these not-watching periods; without it the report is not served. */
+  /** The not-watching periods the missed-call report sees (default: those of `watch`). */
   missedCalls?: { watchGaps: WatchGaps };
 }
 
@@ -133,13 +130,13 @@ export async function buildApi(deps: ApiStores): Promise<TestApi> {
   const routes: RouteOptions[] = [];
   fastify.addHook('onRoute', (route) => void routes.push(route));
   const calls = new CallService(deps.calls, access.audit);
-  const missedCalls = deps.missedCalls && new MissedCallReportService({ roster: rosterStores, calls: deps.calls, watchGaps: deps.missedCalls.watchGaps, audit: access.audit, timezoneOf: () => 'Asia/Shanghai', clock });
   const dutyLog = deps.dutyLog ?? new MemoryDutyLogStore();
   const watch = deps.watch ?? new MemoryWatchStore();
+  const watchGaps: WatchGaps = deps.missedCalls?.watchGaps ?? ((officeId, from, to) => watch.listGaps(officeId, from, to));
   await fastify.register(app, {
     calls,
     dutyLog: new DutyLogService(dutyLog, calls, access.audit, clock),
-    watchGaps: (officeId, from, to) => watch.listGaps(officeId, from, to),
+    watchGaps,
     handovers: new HandoverService({
       store: deps.handovers ?? new MemoryHandoverStore(),
       roster,
@@ -150,21 +147,13 @@ export async function buildApi(deps: ApiStores): Promise<TestApi> {
       policy: deps.handoverPolicy ?? { reminderLeadMs: 3600_000, acknowledgeGraceMs: 1_800_000 },
     }),
     tally: new MonthlyTallyService({ roster: rosterStores, calls: deps.calls, discipline: deps.discipline, audit: access.audit, policy: deps.subsidy ?? DEFAULT_SUBSIDY_POLICY, timezoneOf: () => 'Asia/Shanghai' }),
+    missedCalls: new MissedCallReportService({ roster: rosterStores, calls: deps.calls, watchGaps, audit: access.audit, timezoneOf: () => 'Asia/Shanghai', clock }),
     discipline: new DisciplineService(deps.discipline, access.audit, clock, (officeId, shiftId) => roster.attributionOfShift(officeId, shiftId)),
     roster: { roster, clock, officeSchedule: async (officeId) => (officeId === 'default' ? (deps.officeSchedule ?? null) : null) },
     access,
     viewerOf: viewerResolver((officeId, officerId) => roster.shiftsOf(officeId, officerId, clock.now())),
     health: deps.health ?? (() => healthyReport),
-    ...(missedCalls && { missedCalls }),
   });
-  // Until the app registers missedCallRoutes itself: in a scope of their own behind the same access check.
-  if (missedCalls && !fastify.hasRoute({ method: 'GET', url: '/reports/missed-calls' })) {
-    await fastify.register(async (scope) => {
-      scope.setErrorHandler((err, request, reply) => replyWithError(err, request, reply));
-      installAccessControl(scope, access.check);
-      await scope.register(missedCallRoutes, { missedCalls, viewerOf: viewerResolver((officeId, officerId) => roster.shiftsOf(officeId, officerId, clock.now())) });
-    });
-  }
   await fastify.ready();
   const declared: Record<string, unknown> = {};
   for (const route of routes) for (const method of [route.method].flat()) if (method !== 'HEAD') declared[`${method} ${route.url}`] = route.config?.permission;

@@ -114,6 +114,8 @@ const SAMPLES: Record<string, Sample> = {
   'POST /shifts/:id/handover/acknowledge': { url: `/shifts/${NOWHERE}/handover/acknowledge`, payload: {}, status: 404 },
   'GET /reports/monthly-tally.csv': { url: '/reports/monthly-tally.csv?month=2026-12', status: 200 },
   'GET /reports/monthly-tally.xlsx': { url: '/reports/monthly-tally.xlsx?month=2026-12', status: 200 },
+  'GET /reports/missed-calls': { url: '/reports/missed-calls?month=2026-12', status: 200 },
+  'GET /reports/missed-calls.csv': { url: '/reports/missed-calls.csv?month=2026-12', status: 200 },
   'GET /watch-gaps': { url: '/watch-gaps?from=2026-12-01T00:00:00Z&to=2026-12-02T00:00:00Z', status: 200 },
   'GET /handovers': { url: '/handovers?from=2026-12-01T00:00:00Z&to=2026-12-02T00:00:00Z', status: 200 },
 };
