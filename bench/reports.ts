@@ -5,7 +5,8 @@
  * API token:
  *   - GET /reports/monthly-tally and GET /reports/missed-calls: cold (each run a month not asked
  *     before) and warm (the same month again), median and worst;
- *   - GET /calls.csv of every row: rows/s, and how far RSS and heapUsed grow while it streams.
+ *   - GET /calls.csv of every row, downloaded by a child process: rows/s, how far the service's RSS
+ *     and heapUsed grow while it streams, and heapUsed after a full GC (what stayed).
  *
  *   npm run bench:reports -- [--calls 1000000] [--records 50000] [--runs 7] [--reuse] [--database-url postgres://…]
  *
@@ -13,6 +14,7 @@
  * the migrations (as the service does at boot); --reuse keeps a database already loaded with
  * the same sizes. Targets: each report ≤ 200 ms, the export ≥ 50 000 rows/s growing < 50 MB.
  */
+import { execFile } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
@@ -201,8 +203,8 @@ await http.register(async (root) => {
 await http.listen({ host: '127.0.0.1', port: 0 });
 const { port } = http.server.address() as AddressInfo;
 
-/** GETs `path`, reading the body chunk by chunk; with onChunk (a download) only the first MB of the body is kept. */
-function get(path: string, onChunk?: (chunk: Buffer) => void): Promise<{ status: number; bytes: number; ms: number; body: string }> {
+/** GETs `path` (a report: the body is kept). */
+function get(path: string): Promise<{ status: number; bytes: number; ms: number; body: string }> {
   const start = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, path, headers: { authorization: `Bearer ${secret.secret}` } }, (res) => {
@@ -210,14 +212,28 @@ function get(path: string, onChunk?: (chunk: Buffer) => void): Promise<{ status:
       const small: Buffer[] = [];
       res.on('data', (chunk: Buffer) => {
         bytes += chunk.length;
-        onChunk?.(chunk);
-        if (!onChunk || bytes < 1e6) small.push(chunk);
+        small.push(chunk);
       });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, ms: ms(start), body: Buffer.concat(small).toString() }));
       res.on('error', reject);
     });
     req.on('error', reject);
     req.end();
+  });
+}
+
+/** GETs `path` from a child Node process that counts the body's lines and throws the bytes away. */
+function downloadElsewhere(path: string): Promise<{ status: number; bytes: number; lines: number; ms: number }> {
+  const client = `
+    const http = require('node:http');
+    http.get({ host: '127.0.0.1', port: ${port}, path: ${JSON.stringify(path)}, headers: { authorization: 'Bearer ${secret.secret}' } }, (res) => {
+      let bytes = 0, lines = 0;
+      res.on('data', (c) => { bytes += c.length; for (let i = c.indexOf(10); i !== -1; i = c.indexOf(10, i + 1)) lines++; });
+      res.on('end', () => process.stdout.write(JSON.stringify({ status: res.statusCode, bytes, lines })));
+    });`;
+  const start = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['-e', client], { maxBuffer: 1e6 }, (err, stdout) => (err ? reject(err) : resolve({ ...(JSON.parse(stdout) as { status: number; bytes: number; lines: number }), ms: ms(start) })));
   });
 }
 
@@ -259,15 +275,16 @@ const sample = setInterval(() => {
   const m = process.memoryUsage();
   peak = { rss: Math.max(peak.rss, m.rss), heapUsed: Math.max(peak.heapUsed, m.heapUsed) };
 }, 50);
-let lines = 0;
-const res = await get('/calls.csv', (chunk) => {
-  for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
-});
+// The client is another process, so that what grows is the service's memory, not the download's.
+const download = await downloadElsewhere('/calls.csv');
 clearInterval(sample);
-const rows = lines - 1;
+const rows = download.lines - 1;
 const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
-if (res.status !== 200 || rows !== CALLS) throw new Error(`GET /calls.csv: ${res.status}, ${rows} rows of ${CALLS}: ${res.body.slice(0, 300)}`);
-console.log(`GET /calls.csv: ${rows} rows, ${mb(res.bytes)} in ${(res.ms / 1000).toFixed(2)} s = ${Math.round(rows / (res.ms / 1000))} rows/s; growth while streaming: RSS +${mb(peak.rss - base.rss)}, heapUsed +${mb(peak.heapUsed - base.heapUsed)}`);
+if (download.status !== 200 || rows !== CALLS) throw new Error(`GET /calls.csv: ${download.status}, ${rows} rows of ${CALLS}`);
+const res = download;
+global.gc?.();
+const after = process.memoryUsage();
+console.log(`GET /calls.csv: ${rows} rows, ${mb(res.bytes)} in ${(res.ms / 1000).toFixed(2)} s = ${Math.round(rows / (res.ms / 1000))} rows/s; growth while streaming: RSS +${mb(peak.rss - base.rss)}, heapUsed +${mb(peak.heapUsed - base.heapUsed)}; after a full GC: heapUsed ${after.heapUsed >= base.heapUsed ? '+' : ''}${mb(after.heapUsed - base.heapUsed)}`);
 
 await http.close();
 await sql.end();

@@ -6,7 +6,7 @@ import { parseRange } from '../platform/http/range.js';
 import { ErrorBody, OfficeParam, RangeQuery } from '../platform/http/schemas.js';
 import { CALL_DIRECTIONS, CALL_OUTCOMES, type CallDirection, type CallOutcome } from '../core/call/call-model.js';
 import type { ViewerOf } from '../access/viewer.js';
-import type { CallRecord } from './call-record.js';
+import type { ExportCallRow } from './call-store.js';
 import type { CallService } from './call-service.js';
 
 /** The outcomes as the export's readers call them (README "outcome" table). */
@@ -31,7 +31,7 @@ export const EXPORT_ROUTE_PAGE_SIZE = 5000;
 export const DIRECTION_LABELS = { inbound: '呼入', outbound: '呼出', originated: '系统呼出' } as const satisfies Record<CallDirection, string>;
 
 /** The columns of 值班记录.csv; instants are ISO-8601 in UTC, as the JSON API gives them. */
-export const CALL_COLUMNS: readonly CsvColumn<CallRecord>[] = [
+export const CALL_COLUMNS: readonly CsvColumn<ExportCallRow>[] = [
   { header: '来电时间', value: (c) => c.offeredAt },
   { header: '主叫号码', value: (c) => c.callerNumber },
   { header: '来电人', value: (c) => c.callerName },

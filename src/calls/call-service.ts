@@ -2,10 +2,13 @@ import { mayReadCall, scopedQuery } from '../core/access/roles.js';
 import type { AuditTrail } from '../access/audit-trail.js';
 import type { Viewer } from '../access/viewer.js';
 import type { CallQuery, CallRecord } from './call-record.js';
-import type { CallCursor, CallFilter, CallStore } from './call-store.js';
+import type { CallCursor, CallFilter, CallStore, ExportCallRow } from './call-store.js';
 
 /** How many entries an export reads at a time (one keyset page, src/calls/call-store.ts listAfter). */
 export const EXPORT_PAGE_SIZE = 1000;
+
+/** How many exported ids one audit entry lists (a million-row export: a hundred entries, none of them tens of MB). */
+export const AUDIT_IDS_PER_ENTRY = 10_000;
 
 /**
  * The read side of the call log, as the API uses it: routes call this, never the store. Every
@@ -30,18 +33,26 @@ export class CallService {
   /**
    * Every entry matching `query` within the viewer's scope, newest first (list's order), read in
    * keyset pages of `pageSize` as the consumer asks for more: the whole result, never all of it in
-   * memory. Scoped as list: a duty officer's own shifts, a supervisor's or auditor's office.
+   * memory, in the columns an export writes. Scoped as list: a duty officer's own shifts, a
+   * supervisor's or auditor's office.
    *
-   * Audited with ONE entry ('calls.export', the route, the request's query, the ids): since rows
-   * leave before the end is known, it is written when the iteration ends, not before the first
-   * row as list's is. Its ids are the entries handed to the consumer: all of them when it read to
-   * the end; when it stopped early (the download was aborted) or a page failed, those handed out
-   * until then — which, for a stream, is what was sent plus at most what sat in its buffers.
-   * When the entry cannot be written the iteration fails (a download is then cut off before its
-   * last chunk), so a completed export always has its entry.
+   * Audited ('calls.export', the route, the request's query with `part`, the ids) as the rows
+   * leave, since their end is not known before: an entry per AUDIT_IDS_PER_ENTRY rows handed to the
+   * consumer (part 1, 2, …), written before the next row is handed out, and one for the rest when
+   * the iteration ends (an export of nothing: one entry, no ids). When it stopped early (the
+   * download was aborted) or a page failed, the last entry lists those handed out until then —
+   * which, for a stream, is what was sent plus at most what sat in its buffers. When an entry
+   * cannot be written the iteration fails (a download is then cut off before its last chunk), so a
+   * completed export always has its entries. Memory stays a page and a part's ids, whatever the size.
    */
-  async *export(query: CallFilter, viewer: Viewer, pageSize = EXPORT_PAGE_SIZE): AsyncGenerator<CallRecord, void, undefined> {
-    const ids: string[] = [];
+  async *export(query: CallFilter, viewer: Viewer, pageSize = EXPORT_PAGE_SIZE): AsyncGenerator<ExportCallRow, void, undefined> {
+    let ids: string[] = [];
+    let part = 0;
+    const audit = async () => {
+      part++;
+      await this.audit.read(viewer.reader, { action: 'calls.export', route: viewer.route, ids, query: { ...viewer.query, part } });
+      ids = [];
+    };
     try {
       const scoped = scopedQuery(viewer.scope, query);
       if (!scoped) return;
@@ -49,6 +60,7 @@ export class CallService {
       for (;;) {
         const page = await this.store.listAfter(scoped, after, pageSize);
         for (const call of page) {
+          if (ids.length === AUDIT_IDS_PER_ENTRY) await audit();
           ids.push(call.id);
           yield call;
         }
@@ -57,7 +69,7 @@ export class CallService {
         after = { offeredAt: last.offeredAt, id: last.id };
       }
     } finally {
-      await this.audit.read(viewer.reader, { action: 'calls.export', route: viewer.route, ids, query: viewer.query });
+      if (ids.length > 0 || part === 0) await audit();
     }
   }
 

@@ -14,6 +14,12 @@ export interface CallCursor {
 /** What the office's reports read of a call (the tally's TallyCall, the missed-call report's ReportCall): no timeline, no officer fields. */
 export type ReportCallRow = Pick<CallRecord, 'id' | 'pbxCallId' | 'direction' | 'offeredAt' | 'deskEndpoint' | 'answeredAt' | 'outcome' | 'ringCount'>;
 
+/** An entry as an export writes it: the call without its timeline and the officer-completed text. */
+export type ExportCallRow = Omit<CallRecord, 'timeline' | 'callerUnit' | 'content' | 'handling' | 'createdAt' | 'updatedAt'>;
+
+/** What the monthly tally reads of a call (src/core/tally/monthly-tally.ts TallyCall). */
+export type TallyCallRow = Pick<CallRecord, 'pbxCallId' | 'direction' | 'offeredAt' | 'deskEndpoint' | 'answeredAt' | 'outcome'>;
+
 /** One office's calls offered in [from, to); of one direction and some outcomes when given (an empty list matches nothing). */
 export interface ReportCallQuery {
   officeId: OfficeId;
@@ -35,9 +41,11 @@ export interface CallStore {
    * whole result: pass the last entry of each page until a page comes back shorter than `limit`.
    * An entry saved during a walk is seen when it sorts after the cursor (older), not when it sorts before.
    */
-  listAfter(query: CallFilter, after: CallCursor | null, limit: number): Promise<CallRecord[]>;
+  listAfter(query: CallFilter, after: CallCursor | null, limit: number): Promise<ExportCallRow[]>;
   /** A report's read: every match in one go, few columns, oldest offeredAt first (then id). */
   listForReport(query: ReportCallQuery): Promise<ReportCallRow[]>;
+  /** One office's inbound calls offered to a desk in [from, to), in no particular order: a month of them for the tally. */
+  listForTally(query: Pick<ReportCallQuery, 'officeId' | 'from' | 'to'>): Promise<TallyCallRow[]>;
   /** The office's entries not ended yet (endedAt null), oldest offeredAt first (then id). */
   listOpen(officeId: OfficeId): Promise<CallRecord[]>;
 }

@@ -3,7 +3,7 @@ import type { CallQuery, CallRecord } from './call-record.js';
 import type { CallSnapshot } from '../core/call/call-model.js';
 import type { OfficeId } from '../core/office.js';
 import { inAnyRange } from '../core/time-range.js';
-import type { CallCursor, CallFilter, CallStore, ReportCallQuery, ReportCallRow } from './call-store.js';
+import type { CallCursor, CallFilter, CallStore, ExportCallRow, ReportCallQuery, ReportCallRow, TallyCallRow } from './call-store.js';
 
 /**
  * In-memory CallStore with the same semantics as PrismaCallStore: one record per
@@ -41,9 +41,9 @@ export class MemoryCallStore implements CallStore {
       .map(clone);
   }
 
-  async listAfter(query: CallFilter, after: CallCursor | null, limit: number): Promise<CallRecord[]> {
+  async listAfter(query: CallFilter, after: CallCursor | null, limit: number): Promise<ExportCallRow[]> {
     const rest = after ? this.#matching(query).filter((r) => newestFirst(r, after) > 0) : this.#matching(query);
-    return rest.slice(0, limit).map(clone);
+    return rest.slice(0, limit).map(({ timeline: _t, callerUnit: _u, content: _c, handling: _h, createdAt: _a, updatedAt: _b, ...row }) => clone(row));
   }
 
   /** The entries matching `query`, newest first (then id desc); not copies. */
@@ -74,6 +74,12 @@ export class MemoryCallStore implements CallStore {
       )
       .sort((a, b) => -newestFirst(a, b))
       .map(({ id, pbxCallId, direction, offeredAt, deskEndpoint, answeredAt, outcome, ringCount }) => clone({ id, pbxCallId, direction, offeredAt, deskEndpoint, answeredAt, outcome, ringCount }));
+  }
+
+  async listForTally(query: Pick<ReportCallQuery, 'officeId' | 'from' | 'to'>): Promise<TallyCallRow[]> {
+    return (await this.listForReport({ ...query, direction: 'inbound' }))
+      .filter((r) => r.deskEndpoint !== null)
+      .map(({ pbxCallId, direction, offeredAt, deskEndpoint, answeredAt, outcome }) => ({ pbxCallId, direction, offeredAt, deskEndpoint, answeredAt, outcome }));
   }
 
   async listOpen(officeId: OfficeId): Promise<CallRecord[]> {

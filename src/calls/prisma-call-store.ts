@@ -4,7 +4,7 @@ import { asDirection, asOutcome, isUuid, timelineFromJson, timelineToJson } from
 import type { CallQuery, CallRecord } from './call-record.js';
 import { snapshotOf, type CallSnapshot } from '../core/call/call-model.js';
 import type { OfficeId } from '../core/office.js';
-import type { CallCursor, CallFilter, CallStore, ReportCallQuery, ReportCallRow } from './call-store.js';
+import type { CallCursor, CallFilter, CallStore, ExportCallRow, ReportCallQuery, ReportCallRow, TallyCallRow } from './call-store.js';
 
 /** Call log in PostgreSQL / PGlite. Rows are mapped to the contract types; no Prisma type leaves this file. */
 export class PrismaCallStore implements CallStore {
@@ -49,15 +49,15 @@ export class PrismaCallStore implements CallStore {
    * no OFFSET, so the (office_id, offered_at DESC, id DESC) index walks straight to the cursor and
    * each page costs the same however deep. The page comes back as ONE json value (see jsonRows).
    */
-  async listAfter(query: CallFilter, after: CallCursor | null, limit: number): Promise<CallRecord[]> {
+  async listAfter(query: CallFilter, after: CallCursor | null, limit: number): Promise<ExportCallRow[]> {
     if (query.within?.length === 0) return [];
     if (after && !isUuid(after.id)) throw new TypeError(`listAfter: cursor id ${JSON.stringify(after.id)} is no call-log id`);
     const where = conditionsOf(query);
     if (after) where.push(Prisma.sql`("offered_at", "id") < (${after.offeredAt}::timestamptz, ${after.id}::uuid)`);
-    const [result] = await this.prisma.$queryRaw<[{ rows: RecordTuple[] }]>`
-      SELECT coalesce(json_agg(json_build_array(${RECORD_TUPLE}) ORDER BY "offered_at" DESC, "id" DESC), '[]') AS "rows"
+    const [result] = await this.prisma.$queryRaw<[{ rows: ExportTuple[] }]>`
+      SELECT coalesce(json_agg(json_build_array(${EXPORT_TUPLE}) ORDER BY "offered_at" DESC, "id" DESC), '[]') AS "rows"
       FROM (SELECT * FROM "call_log_entries" WHERE ${Prisma.join(where, ' AND ')} ORDER BY "offered_at" DESC, "id" DESC LIMIT ${limit}) AS "page"`;
-    return jsonRows(result).map(fromRecordTuple);
+    return jsonRows(result).map(fromExportTuple);
   }
 
   /**
@@ -89,6 +89,28 @@ export class PrismaCallStore implements CallStore {
         ringCount: ringCount == null ? null : Number(ringCount),
       };
     });
+  }
+
+  /**
+   * listForReport's way, leaner for the month's every inbound call: grouped by desk and outcome
+   * (neither repeated per row), no order (the tally needs none), times as epoch milliseconds.
+   */
+  async listForTally(query: Pick<ReportCallQuery, 'officeId' | 'from' | 'to'>): Promise<TallyCallRow[]> {
+    const groups = await this.prisma.$queryRaw<{ desk: string; outcome: string; rows: string }[]>`
+      SELECT "desk_endpoint" AS "desk", "outcome", string_agg(concat_ws(${FIELD}, ${epochMs('offered_at')}, coalesce((${epochMs('answered_at')})::text, ${NULL_FIELD}), "pbx_call_id"), ${ROW}) AS "rows"
+      FROM "call_log_entries"
+      WHERE "office_id" = ${query.officeId} AND "direction" = 'inbound' AND "desk_endpoint" IS NOT NULL
+        AND "offered_at" >= ${query.from}::timestamptz AND "offered_at" < ${query.to}::timestamptz
+      GROUP BY 1, 2`;
+    const calls: TallyCallRow[] = [];
+    for (const { desk, outcome: text, rows } of groups) {
+      const outcome = asOutcome(text);
+      for (const line of rows.split(ROW)) {
+        const [offeredAt, answeredAt, pbxCallId] = line.split(FIELD) as [string, string, string];
+        calls.push({ pbxCallId, direction: 'inbound', offeredAt: new Date(Number(offeredAt)), deskEndpoint: desk, answeredAt: answeredAt === NULL_FIELD ? null : new Date(Number(answeredAt)), outcome });
+      }
+    }
+    return calls;
   }
 
   /** A scan of ended_at IS NULL: run once per AMI connection, on a table of a few calls a minute. */
@@ -141,25 +163,22 @@ function jsonRows<T>(result: { rows: T[] | string } | undefined): T[] {
   return typeof rows === 'string' ? (JSON.parse(rows) as T[]) : rows;
 }
 
-const epochMs = (column: string) => Prisma.raw(`(extract(epoch from "${column}") * 1000)::bigint`);
+// date_part is float8 (extract is numeric, slower per row); exact here: the columns hold milliseconds, float8 has room for microseconds.
+const epochMs = (column: string) => Prisma.raw(`(date_part('epoch', "${column}") * 1000)::bigint`);
 const instant = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
 
 const FIELD = '\u001f';
 const ROW = '\n';
 const NULL_FIELD = '\u0015';
 
-const RECORD_TUPLE = Prisma.sql`"id", "office_id", "pbx_call_id", "direction", "caller_number", "caller_name", "dialed", ${epochMs('offered_at')}, "desk_endpoint",
-  ${epochMs('desk_ringing_at')}, ${epochMs('answered_at')}, "answered_by", "ring_count", ${epochMs('ended_at')}, "outcome", "reached_nobody", "timeline",
-  "caller_unit", "content", "handling", ${epochMs('created_at')}, ${epochMs('updated_at')}`;
+/** The columns an export writes (ExportCallRow): no timeline (most of a row's bytes), no officer-completed text. */
+const EXPORT_TUPLE = Prisma.sql`"id", "office_id", "pbx_call_id", "direction", "caller_number", "caller_name", "dialed", ${epochMs('offered_at')}, "desk_endpoint",
+  ${epochMs('desk_ringing_at')}, ${epochMs('answered_at')}, "answered_by", "ring_count", ${epochMs('ended_at')}, "outcome", "reached_nobody"`;
 
-type RecordTuple = [
-  string, string, string, string, string | null, string | null, string | null, number, string | null,
-  number | null, number | null, string | null, number | null, number | null, string, boolean, unknown,
-  string | null, string | null, string | null, number, number,
-];
+type ExportTuple = [string, string, string, string, string | null, string | null, string | null, number, string | null, number | null, number | null, string | null, number | null, number | null, string, boolean];
 
-function fromRecordTuple(t: RecordTuple): CallRecord {
-  const [id, officeId, pbxCallId, direction, callerNumber, callerName, dialed, offeredAt, deskEndpoint, deskRingingAt, answeredAt, answeredBy, ringCount, endedAt, outcome, reachedNobody, timeline, callerUnit, content, handling, createdAt, updatedAt] = t;
+function fromExportTuple(t: ExportTuple): ExportCallRow {
+  const [id, officeId, pbxCallId, direction, callerNumber, callerName, dialed, offeredAt, deskEndpoint, deskRingingAt, answeredAt, answeredBy, ringCount, endedAt, outcome, reachedNobody] = t;
   return {
     id,
     officeId,
@@ -177,12 +196,6 @@ function fromRecordTuple(t: RecordTuple): CallRecord {
     endedAt: instant(endedAt),
     outcome: asOutcome(outcome),
     reachedNobody,
-    timeline: timelineFromJson(timeline),
-    callerUnit,
-    content,
-    handling,
-    createdAt: new Date(createdAt),
-    updatedAt: new Date(updatedAt),
   };
 }
 

@@ -44,7 +44,7 @@ export interface HandoverView {
 
 export interface HandoverServiceDeps {
   store: HandoverStore;
-  roster: Pick<RosterService, 'getShift' | 'attributionOfShift' | 'listPublishedShifts'>;
+  roster: Pick<RosterService, 'getShift' | 'attributionOfShift' | 'attributionsOfShifts' | 'listPublishedShifts'>;
   calls: Pick<CallStore, 'list'>;
   dutyLog: Pick<DutyLogStore, 'latest'>;
   audit: Pick<AuditTrail, 'record'>;
@@ -111,13 +111,14 @@ export class HandoverService {
       (s) => s.endsAt.getTime() >= range.from.getTime() && s.endsAt.getTime() < range.to.getTime(),
     );
     const written = new Map((await this.deps.store.listForShifts(officeId, shifts.map((s) => s.id))).map((h) => [h.shiftId, h]));
+    const duties = await this.deps.roster.attributionsOfShifts(officeId, shifts);
     const now = this.deps.clock.now();
     const rows = [];
     for (const shift of shifts) {
       const handover = written.get(shift.id) ?? null;
       const status = handoverStatus(handover, shift.endsAt, now, this.deps.policy);
       if (range.flaggedOnly && !FLAGGED_STATUSES.has(status)) continue;
-      const duty = await this.deps.roster.attributionOfShift(officeId, shift.id);
+      const duty = duties.get(shift.id);
       if (duty) rows.push({ shift: { shift, duty }, status, handover });
     }
     await this.deps.audit.record(viewer.reader, { action: 'handover.list', route: viewer.route, ids: rows.map((r) => r.shift.shift.id), query: viewer.query });

@@ -18,7 +18,7 @@ import type { RosterStores } from '../roster/roster-store.js';
 
 export interface MonthlyTallyDeps {
   roster: RosterStores;
-  calls: Pick<CallStore, 'listForReport'>;
+  calls: Pick<CallStore, 'listForTally'>;
   discipline: Pick<DisciplineStore, 'listForTally'>;
   audit: Pick<AuditTrail, 'record'>;
   policy: SubsidyPolicy;
@@ -36,7 +36,7 @@ export class MonthlyTallyService {
     const { from, to } = reportWindow(month, timezone);
     const [roster, calls, records] = await Promise.all([
       rosterOfWindow(this.deps.roster, officeId, from, to),
-      this.deps.calls.listForReport({ officeId, direction: 'inbound', from, to }),
+      this.deps.calls.listForTally({ officeId, from, to }),
       this.deps.discipline.listForTally({ officeId, from, to }),
     ]);
     const result = monthlyTally({ timezone, month, policy: this.deps.policy, ...roster, calls, records });

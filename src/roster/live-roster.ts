@@ -11,7 +11,7 @@ import { NOBODY_ROSTERED } from '../core/discipline/discipline-model.js';
 import type { OfficeId } from '../core/office.js';
 import type { Shift, SwapRequest } from '../core/roster/roster-model.js';
 import { effectiveDuty } from '../core/roster/shift-swaps.js';
-import { dutyAttribution, NO_ONE_ROSTERED, whoIsOnDuty } from '../core/roster/who-is-on-duty.js';
+import { dutyAttribution, dutyLookup, NO_ONE_ROSTERED, type DutyLookup } from '../core/roster/who-is-on-duty.js';
 import type { Clock } from '../platform/clock.js';
 import type { RosterStores } from './roster-store.js';
 
@@ -23,12 +23,13 @@ const REFRESH_MS = 10 * 60_000;
 interface Loaded {
   shifts: Shift[];
   swaps: SwapRequest[];
+  onDuty: DutyLookup;
   names: ReadonlyMap<string, string>;
   from: Date;
   to: Date;
 }
 
-/** The shift as people read it: date, period, desk. */
+/** One office's published roster in memory, answering the live path's "who is on duty" without a query. */
 export class LiveRoster {
   #loaded: Loaded | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -88,7 +89,7 @@ export class LiveRoster {
       void this.refresh(); // the clock moved past the window (a PBX clock unlike ours): the next one is known
       return null;
     }
-    const onDuty = desk === null ? NO_ONE_ROSTERED : whoIsOnDuty(loaded.shifts, loaded.swaps, desk, at);
+    const onDuty = desk === null ? NO_ONE_ROSTERED : loaded.onDuty(desk, at);
     if (onDuty === NO_ONE_ROSTERED) return { duty: NOBODY_ROSTERED, shiftEndsAt: null };
     const shift = loaded.shifts.find((s) => s.id === onDuty.shiftId)!;
     return { duty: dutyAttribution(shift, onDuty, (id) => loaded.names.get(id) ?? id), shiftEndsAt: shift.endsAt };
@@ -110,6 +111,6 @@ export class LiveRoster {
     const shifts = await this.stores.rosters.listPublishedShifts(this.officeId, from, to);
     const swaps = shifts.length === 0 ? [] : await this.stores.swaps.listForShifts(this.officeId, shifts.map((s) => s.id));
     const officers = await this.stores.officers.list(this.officeId);
-    return { shifts, swaps, names: new Map(officers.map((o) => [o.id, o.name])), from, to };
+    return { shifts, swaps, onDuty: dutyLookup(shifts, swaps), names: new Map(officers.map((o) => [o.id, o.name])), from, to };
   }
 }

@@ -7,7 +7,7 @@
  */
 import type { OfficeId } from '../core/office.js';
 import { newRosterMonth, transitionRoster, type RosterCommand } from '../core/roster/roster-lifecycle.js';
-import type { Officer, PlannedShift, RosterActor, RosterMonth, RuleError, SwapRequest, SwapStatus, YearMonth } from '../core/roster/roster-model.js';
+import type { Officer, PlannedShift, RosterActor, RosterMonth, RuleError, Shift, SwapRequest, SwapStatus, YearMonth } from '../core/roster/roster-model.js';
 import { deskOverlaps } from '../core/roster/roster-shifts.js';
 import { newSwapRequest, transitionSwap, type SwapCommand, type SwapContext, type SwapInput } from '../core/roster/shift-swaps.js';
 import { dutyAttribution, whoIsOnDuty, type NO_ONE_ROSTERED, type OnDuty } from '../core/roster/who-is-on-duty.js';
@@ -85,9 +85,16 @@ export class RosterService {
     const shift = await this.stores.rosters.getShift(officeId, id);
     if (!shift || shift.supersededAt !== null) return null;
     if ((await this.stores.rosters.getMonthById(officeId, shift.rosterMonthId))?.status !== 'published') return null;
-    const duty = effectiveDuty(shift, await this.stores.swaps.listForShifts(officeId, [shift.id]), new Date(shift.endsAt.getTime() - 1));
-    const names = new Map((await this.stores.officers.list(officeId)).map((o) => [o.id, o.name]));
-    return dutyAttribution(shift, duty, (officerId) => names.get(officerId) ?? officerId);
+    return (await this.attributionsOfShifts(officeId, [shift])).get(shift.id) ?? null;
+  }
+
+  /** attributionOfShift for shifts already known to be published ones: two queries whatever their number. */
+  async attributionsOfShifts(officeId: OfficeId, shifts: readonly Shift[]): Promise<Map<string, DutyAttribution>> {
+    if (shifts.length === 0) return new Map();
+    const [swaps, officers] = await Promise.all([this.stores.swaps.listForShifts(officeId, shifts.map((s) => s.id)), this.stores.officers.list(officeId)]);
+    const names = new Map(officers.map((o) => [o.id, o.name]));
+    const nameOf = (officerId: string) => names.get(officerId) ?? officerId;
+    return new Map(shifts.map((shift) => [shift.id, dutyAttribution(shift, effectiveDuty(shift, swaps, new Date(shift.endsAt.getTime() - 1)), nameOf)]));
   }
 
   /** The current shifts of published rosters overlapping [from, to). */

@@ -14,7 +14,7 @@
 import type { CallSnapshot } from '../call/call-model.js';
 import type { Officer, Shift, SwapRequest, YearMonth } from '../roster/roster-model.js';
 import { effectiveDuty } from '../roster/shift-swaps.js';
-import { NO_ONE_ROSTERED, shiftLabel, whoIsOnDuty } from '../roster/who-is-on-duty.js';
+import { dutyLookup, NO_ONE_ROSTERED, shiftLabel } from '../roster/who-is-on-duty.js';
 import { daysOf, isYearMonth, monthOf } from '../roster/year-month.js';
 import { addDays, assertTimeZone, instantOf, wallClockAt } from '../schedule/schedule-local-time.js';
 import type { LocalDate } from '../schedule/schedule-model.js';
@@ -127,10 +127,11 @@ export function missedCallReport(input: MissedCallReportInput): MissedCallReport
   const byOfficer = new Map<string, MissedOfficer>();
   const total = counts();
   const calls: MissedCall[] = [];
+  const onDuty = dutyLookup(input.shifts, input.swaps);
 
   for (const call of [...input.calls].sort((a, b) => a.offeredAt.getTime() - b.offeredAt.getTime() || compareCodePoints(a.id, b.id))) {
     if (call.direction !== 'inbound' || !isReportedOutcome(call.outcome)) continue;
-    const duty = call.deskEndpoint === null ? null : whoIsOnDuty(input.shifts, input.swaps, call.deskEndpoint, call.offeredAt);
+    const duty = call.deskEndpoint === null ? null : onDuty(call.deskEndpoint, call.offeredAt);
     const onShift = duty === null || duty === NO_ONE_ROSTERED ? null : duty;
     const shift = onShift ? shiftsById.get(onShift.shiftId)! : null;
     const date = shift?.date ?? wallClockAt(call.offeredAt, timezone).date;

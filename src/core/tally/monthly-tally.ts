@@ -26,7 +26,7 @@ import type { CallSnapshot } from '../call/call-model.js';
 import type { DisciplineStatus, DisciplineType, DutyAttribution, MistakeKind } from '../discipline/discipline-model.js';
 import type { Officer, Shift, SwapRequest, YearMonth } from '../roster/roster-model.js';
 import { effectiveDuty } from '../roster/shift-swaps.js';
-import { NO_ONE_ROSTERED, whoIsOnDuty } from '../roster/who-is-on-duty.js';
+import { dutyLookup, NO_ONE_ROSTERED } from '../roster/who-is-on-duty.js';
 import { isYearMonth, monthOf } from '../roster/year-month.js';
 import { assertTimeZone, wallClockAt } from '../schedule/schedule-local-time.js';
 import type { LocalDate } from '../schedule/schedule-model.js';
@@ -171,11 +171,12 @@ export function monthlyTally(input: MonthlyTallyInput): MonthlyTally {
   let callsInbound = 0;
   let callsAnswered = 0;
   const unrosteredCalls: Timed[] = [];
+  const onDuty = dutyLookup(input.shifts, input.swaps);
   for (const call of input.calls) {
     if (call.direction !== 'inbound' || call.deskEndpoint === null) continue;
     const answered = call.outcome === 'answered';
     const at = (answered ? call.answeredAt : null) ?? call.offeredAt;
-    const duty = whoIsOnDuty(input.shifts, input.swaps, call.deskEndpoint, at);
+    const duty = onDuty(call.deskEndpoint, at);
     if (duty === NO_ONE_ROSTERED ? !localInMonth(at) : !inMonth(shiftsById.get(duty.shiftId)!.date)) continue;
     callsInbound++;
     if (answered) callsAnswered++;

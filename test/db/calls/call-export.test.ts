@@ -13,8 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prismaAccessStores } from '../../../src/access/prisma-access-store.js';
 import type { AuditEntry } from '../../../src/access/access-store.js';
 import { CALL_COLUMNS, exportFileName, OUTCOME_LABELS } from '../../../src/calls/call-export-routes.js';
-import type { CallRecord } from '../../../src/calls/call-record.js';
-import type { CallStore } from '../../../src/calls/call-store.js';
+import type { CallStore, ExportCallRow } from '../../../src/calls/call-store.js';
 import { MemoryCallStore } from '../../../src/calls/memory-call-store.js';
 import { PrismaCallStore } from '../../../src/calls/prisma-call-store.js';
 import { CALL_DIRECTIONS, CALL_OUTCOMES, type CallSnapshot } from '../../../src/core/call/call-model.js';
@@ -117,7 +116,7 @@ describe.each(DB_KINDS)('GET /calls.csv on %s', (kind) => {
     expect(rows.map((r) => r[0])).toEqual(offered.map((r) => r.offeredAt.toISOString()));
     const [entry, ...more] = await exportsSince(since);
     expect(more).toEqual([]);
-    expect(entry).toMatchObject({ userName: 'test-supervisor', role: 'supervisor', action: 'calls.export', route: 'GET /calls.csv', query: {} });
+    expect(entry).toMatchObject({ userName: 'test-supervisor', role: 'supervisor', action: 'calls.export', route: 'GET /calls.csv', query: { part: 1 } });
     expect(entry!.ids).toEqual(expectedIds);
 
     // A caller whose name is a formula comes out as text; what a name holds survives.
@@ -237,7 +236,7 @@ describe.each(DB_KINDS)('GET /calls.csv on %s', (kind) => {
 
 /** Each keyset page 30 ms late. */
 class SlowPages extends PrismaCallStore {
-  override async listAfter(...args: Parameters<PrismaCallStore['listAfter']>): Promise<CallRecord[]> {
+  override async listAfter(...args: Parameters<PrismaCallStore['listAfter']>): Promise<ExportCallRow[]> {
     await new Promise((resolve) => setTimeout(resolve, 30));
     return super.listAfter(...args);
   }
@@ -246,9 +245,9 @@ class SlowPages extends PrismaCallStore {
 /** Every id listAfter gives, page by page. */
 async function walk(store: CallStore, filter: Parameters<CallStore['listAfter']>[0], size: number): Promise<string[]> {
   const ids: string[] = [];
-  let after: CallRecord | null = null;
+  let after: ExportCallRow | null = null;
   for (;;) {
-    const page: CallRecord[] = await store.listAfter(filter, after && { offeredAt: after.offeredAt, id: after.id }, size);
+    const page: ExportCallRow[] = await store.listAfter(filter, after && { offeredAt: after.offeredAt, id: after.id }, size);
     ids.push(...page.map((c) => c.id));
     if (page.length < size) return ids;
     after = page.at(-1)!;

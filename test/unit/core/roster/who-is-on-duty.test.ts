@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Shift, SwapRequest } from '../../../../src/core/roster/roster-model.js';
 import { effectiveDuty } from '../../../../src/core/roster/shift-swaps.js';
-import { whoIsOnDuty } from '../../../../src/core/roster/who-is-on-duty.js';
+import { dutyLookup, whoIsOnDuty } from '../../../../src/core/roster/who-is-on-duty.js';
 
 const at = (iso: string) => new Date(iso);
 
@@ -114,5 +114,29 @@ describe('whoIsOnDuty', () => {
     const second = swap({ id: 'w-a', requesterId: 'o-zhang', counterpartId: 'o-wang', status: 'approved', decidedAt: at('2026-11-30T01:00:00Z') });
     expect(effectiveDuty(night, [second, first], at('2026-12-01T12:00:00Z'))).toEqual({ officerIds: ['o-wang'], leaderId: 'o-qian' });
     expect(effectiveDuty(night, [second, first], at('2026-11-29T12:00:00Z'))).toEqual({ officerIds: ['o-zhang'], leaderId: 'o-qian' });
+  });
+});
+
+describe('dutyLookup: the same answers for a month of questions', () => {
+  it('answers each desk and instant as whoIsOnDuty does, swaps included', () => {
+    const approved = swap({ status: 'approved', decidedAt: at('2026-12-01T12:00:00Z') });
+    const onDuty = dutyLookup(shifts, [approved]);
+    expect(onDuty('desk', at('2026-12-01T02:00:00Z'))).toEqual({ shiftId: 's-day', officerIds: ['o-zhang'], leaderId: 'o-zhao' });
+    expect(onDuty('desk', at('2026-12-01T11:00:00Z'))).toEqual({ shiftId: 's-night', officerIds: ['o-li'], leaderId: 'o-qian' });
+    expect(onDuty('desk', at('2026-12-01T13:00:00Z'))).toEqual({ shiftId: 's-night', officerIds: ['o-zhang'], leaderId: 'o-qian' });
+    expect(onDuty('hired-desk', at('2026-12-01T02:00:00Z'))).toEqual({ shiftId: 's-hired', officerIds: ['o-wang', 'o-liu'], leaderId: 'o-zhao' });
+    expect(onDuty('desk', at('2026-12-02T00:30:00Z'))).toBe('no-one-rostered');
+    expect(onDuty('bureau', at('2026-12-01T02:00:00Z'))).toBe('no-one-rostered');
+  });
+
+  it('a bad roster with overlapping shifts: the earliest-starting one running then answers, then the lowest id', () => {
+    // 00:00–20:00 UTC overlaps both the day and the night shift; a twin of the day shift starts with it
+    const long: Shift = { ...day, id: 's-long', startsAt: at('2026-12-01T00:00:00Z'), endsAt: at('2026-12-01T20:00:00Z'), officerIds: ['o-long'] };
+    const twin: Shift = { ...day, id: 's-a-twin', officerIds: ['o-twin'] };
+    const onDuty = dutyLookup([night, day, long, twin], []);
+    expect(onDuty('desk', at('2026-12-01T02:00:00Z'))).toMatchObject({ shiftId: 's-long' });
+    expect(onDuty('desk', at('2026-12-01T12:00:00Z'))).toMatchObject({ shiftId: 's-long' });
+    expect(onDuty('desk', at('2026-12-01T21:00:00Z'))).toMatchObject({ shiftId: 's-night' });
+    expect(dutyLookup([day, twin], [])('desk', at('2026-12-01T02:00:00Z'))).toMatchObject({ shiftId: 's-a-twin' });
   });
 });
