@@ -10,7 +10,7 @@ dialplan=/opt/duty-hotline/dialplan
 case ${1:-start} in
 start)
   "$render" /etc/asterisk "$dialplan"
-  mkdir -p /run/asterisk /usr/share/asterisk/moh
+  mkdir -p /run/asterisk /usr/share/asterisk/moh /var/log/asterisk/cel-custom
   chown -R asterisk:asterisk /var/lib/asterisk /var/spool/asterisk /var/log/asterisk /run/asterisk /etc/asterisk
   exec /usr/sbin/asterisk -f -n -vvv -U asterisk -G asterisk
   ;;

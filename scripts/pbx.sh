@@ -247,7 +247,7 @@ render_config() { # render the project's config into the root's /etc/asterisk
 
 config_hash() { # of everything we render; recorded at each start to spot changes
   (cd "$ROOT/etc/asterisk" && shopt -s nullglob && cat manager.conf http.conf ari.conf modules.conf logger.conf indications.conf \
-    rtp.conf musiconhold.conf pjsip.conf extensions.conf dialplan/*.conf dialplan/generated/*.conf dialplan/local/*.conf) | md5sum | cut -c1-32
+    rtp.conf musiconhold.conf pjsip.conf cel.conf cel_custom.conf extensions.conf dialplan/*.conf dialplan/generated/*.conf dialplan/local/*.conf) | md5sum | cut -c1-32
 }
 
 # ---------------------------------------------------------------- Asterisk
@@ -272,7 +272,7 @@ start_asterisk() {
   port_busy udp "$SIP_PORT" && die "UDP port $SIP_PORT (SIP) is already in use by another program; set DUTY_PBX_SIP_PORT"
   port_busy tcp "$HTTP_PORT" && die "TCP port $HTTP_PORT (HTTP/ARI) is already in use by another program; set DUTY_PBX_HTTP_PORT"
   mount_root
-  mkdir -p "$ROOT/run/asterisk" "$STATE" "$ROOT/usr/share/asterisk/moh"
+  mkdir -p "$ROOT/run/asterisk" "$STATE" "$ROOT/usr/share/asterisk/moh" "$ROOT/var/log/asterisk/cel-custom"
   # The directories belong to the root's own asterisk uid; Asterisk runs as root in the sandbox.
   chown -R 0:0 "$ROOT"/var/lib/asterisk "$ROOT"/var/spool/asterisk "$ROOT"/var/log/asterisk "$ROOT"/run/asterisk "$ROOT"/etc/asterisk
   rm -f "$ROOT/run/asterisk/asterisk.ctl" "$ROOT/run/asterisk/asterisk.pid"

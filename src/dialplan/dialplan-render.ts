@@ -181,6 +181,8 @@ function reportContext(): string[] {
     'exten => s,1,Set(DUTY_DIAL_PENDING=0)',
     ' same => n,Log(NOTICE,DUTY-DIAL linkedid=${CHANNEL(linkedid)} endpoint=${DUTY_ENDPOINT} role=${DUTY_ROLE} status=${DIALSTATUS} caller=${CALLERID(num)} destination=${DUTY_DESTINATION})',
     ' same => n,UserEvent(DutyDial,Endpoint: ${DUTY_ENDPOINT},Role: ${DUTY_ROLE},DialStatus: ${DIALSTATUS})',
+    '; The same in the channel event log (CEL), for calls rebuilt from it.',
+    ' same => n,CELGenUserEvent(DutyDial,${DUTY_ENDPOINT} ${DIALSTATUS})',
     ' same => n,Return()',
     '',
   ];
