@@ -8,12 +8,14 @@ import { CallTracker, type CallSink } from '../calls/call-tracker.js';
 import type { CallStore } from '../calls/call-store.js';
 import { closeUnfinishedCalls } from '../calls/unfinished-calls.js';
 import { UnreachedCalls } from '../calls/unreached-calls.js';
-import { describeAttempts } from '../core/call/call-rules.js';
+import { describeAttempts, type RulesContext } from '../core/call/call-rules.js';
+import { CallRebuild } from '../calls/call-rebuild.js';
 import type { DutyAttribution } from '../core/discipline/discipline-model.js';
 import type { PhoneRole } from '../core/phone-role.js';
 import type { OfficeId } from '../core/office.js';
 import type { Schedule } from '../core/schedule/schedule-model.js';
-import type { PbxPort } from '../pbx/pbx-port.js';
+import type { PbxCallLog, PbxPort } from '../pbx/pbx-port.js';
+import type { WatchStore } from '../watch/watch-store.js';
 import type { Config } from '../platform/config/config-schema.js';
 import type { OfficeConfig } from '../platform/config/offices.js';
 import { endpointRoles } from '../schedule/endpoint-roles.js';
@@ -31,8 +33,14 @@ export interface OfficeRuntimeOptions {
   dutyAt?: (desk: string | null, at: Date) => DutyAttribution | null;
   /** Makes the office's PBX port; the roles say what each endpoint is for. */
   connect: (roleOf: (endpoint: string) => PhoneRole) => PbxPort;
-  calls: Pick<CallStore, 'listOpen'>;
+  calls: Pick<CallStore, 'listOpen' | 'outcomesOf'>;
   sink: CallSink;
+  /** The office's PBX event log (CEL), if it has one: calls the service did not watch are rebuilt from it. */
+  callLog?: (roleOf: (endpoint: string) => PhoneRole) => PbxCallLog;
+  /** Where the rebuild keeps how far it read the log. */
+  logPositions: Pick<WatchStore, 'logPosition' | 'setLogPosition'>;
+  /** Besides after every PBX connection, how often the log is read. */
+  rebuildIntervalMs: number;
   /** The office's calls with a save still queued (the write path knows them better than the database). */
   pendingCallIds: (officeId: OfficeId) => Iterable<string>;
   /** Resolves once stored calls can be read as they are (database open, spilled writes landed). */
@@ -47,6 +55,8 @@ export interface OfficeRuntime {
   readonly tracker: CallTracker;
   /** The office's schedule file, if it could be read (the service runs without it: the PBX routes). */
   readonly schedule: Schedule | undefined;
+  /** Rebuilds from the PBX's event log the calls not watched (none without a log). */
+  readonly rebuild: CallRebuild | undefined;
   start(): void;
   stop(): Promise<void>;
   health(): OfficeHealth;
@@ -65,8 +75,9 @@ export async function createOfficeRuntime(options: OfficeRuntimeOptions): Promis
   const pbx = options.connect(roles.roleOf);
 
   const unreached = new UnreachedCalls();
+  const rules: RulesContext = { officeId: office.id, rules: { threshold: rings.threshold, cadence: { onMs: rings.onMs, offMs: rings.offMs } }, ...(options.dutyAt && { dutyAt: options.dutyAt }) };
   const tracker = new CallTracker({
-    rules: { officeId: office.id, rules: { threshold: rings.threshold, cadence: { onMs: rings.onMs, offMs: rings.offMs } }, ...(options.dutyAt && { dutyAt: options.dutyAt }) },
+    rules,
     sink: options.sink,
     clock: pbx.clock,
     pbx,
@@ -103,9 +114,37 @@ export async function createOfficeRuntime(options: OfficeRuntimeOptions): Promis
       callsLog.warn({ err }, 'could not close calls an earlier run left unfinished; the next PBX connection tries again');
     }
   };
+  const callLog = options.callLog?.(roles.roleOf);
+  const rebuild =
+    callLog &&
+    new CallRebuild({
+      officeId: office.id,
+      log: callLog,
+      positions: options.logPositions,
+      calls: options.calls,
+      sink: options.sink,
+      rules,
+      ownCallIds: () => [...tracker.callIds(), ...options.pendingCallIds(office.id)],
+      now: () => pbx.clock.now(),
+      logger: callsLog.child({ component: 'rebuild' }),
+    });
+  const rebuildNow = async (): Promise<void> => {
+    if (!rebuild) return;
+    await options.storedCallsReady;
+    if (stopping) return;
+    try {
+      const report = await rebuild.run();
+      if (report.rebuilt > 0) callsLog.info(report, "calls rebuilt from the PBX's event log");
+    } catch (err) {
+      callsLog.warn({ err }, "could not rebuild calls from the PBX's event log; the next run tries again");
+    }
+  };
+  const rebuildTimer = rebuild ? setInterval(() => void rebuildNow(), options.rebuildIntervalMs) : undefined;
+  rebuildTimer?.unref();
   const reconcileAndSweep = () =>
     liveCallsNow(pbx, tracker, pbxLog).then((live) => {
       if (live) sweeps = sweeps.then(() => closeUnfinished(live));
+      sweeps = sweeps.then(rebuildNow);
     });
 
   let cadenceWarning: string | undefined;
@@ -146,10 +185,16 @@ export async function createOfficeRuntime(options: OfficeRuntimeOptions): Promis
     pbx,
     tracker,
     schedule,
-    start: () => pbx.start(),
+    rebuild,
+    start: () => {
+      pbx.start();
+      // The log is Asterisk's own: calls missed while the service was down are rebuilt even while the PBX cannot be heard.
+      void rebuildNow();
+    },
     async stop() {
       stopping = true;
       clearTimeout(sweepTimer);
+      clearInterval(rebuildTimer);
       await pbx.stop();
       tracker.close();
     },

@@ -43,11 +43,13 @@ import type { DisciplineStore } from '../discipline/discipline-store.js';
 import { registerDisciplineWrites, type DisciplineFacts } from '../discipline/discipline-writes.js';
 import { PrismaDisciplineStore } from '../discipline/prisma-discipline-store.js';
 import { AsteriskPort } from '../pbx/asterisk/asterisk-port.js';
+import { CelFileLog } from '../pbx/asterisk/cel-file-log.js';
 import type { PbxPort } from '../pbx/pbx-port.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config/config-schema.js';
 import { officesOf } from '../platform/config/offices.js';
 import type { OfficeId } from '../core/office.js';
+import type { PhoneRole } from '../core/phone-role.js';
 import { openDatabase } from '../platform/db/database.js';
 import { DatabaseOpener } from '../platform/db/database-opener.js';
 import { deferred } from '../platform/db/deferred-store.js';
@@ -155,6 +157,9 @@ export async function startService(config: Config, { logger, clock: localClock =
           }),
         calls,
         sink,
+        ...(office.celFile && { callLog: (roleOf: (endpoint: string) => PhoneRole) => new CelFileLog(office.celFile, roleOf) }),
+        logPositions: watchStore,
+        rebuildIntervalMs: config.cel.rebuildIntervalMs,
         pendingCallIds: (officeId) => callWrites.pendingCallIds(officeId),
         storedCallsReady: Promise.all([database.opened, spilledReady]),
         logger,

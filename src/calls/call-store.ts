@@ -46,6 +46,8 @@ export interface CallStore {
   listForReport(query: ReportCallQuery): Promise<ReportCallRow[]>;
   /** One office's inbound calls offered to a desk in [from, to), in no particular order: a month of them for the tally. */
   listForTally(query: Pick<ReportCallQuery, 'officeId' | 'from' | 'to'>): Promise<TallyCallRow[]>;
+  /** The outcome stored for each of these PBX call ids of the office that has a row (the others are absent). */
+  outcomesOf(officeId: OfficeId, pbxCallIds: readonly string[]): Promise<Map<string, CallOutcome>>;
   /** The office's entries not ended yet (endedAt null), oldest offeredAt first (then id). */
   listOpen(officeId: OfficeId): Promise<CallRecord[]>;
 }

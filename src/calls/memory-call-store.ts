@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CallQuery, CallRecord } from './call-record.js';
-import type { CallSnapshot } from '../core/call/call-model.js';
+import type { CallOutcome, CallSnapshot } from '../core/call/call-model.js';
 import type { OfficeId } from '../core/office.js';
 import { inAnyRange } from '../core/time-range.js';
 import type { CallCursor, CallFilter, CallStore, ExportCallRow, ReportCallQuery, ReportCallRow, TallyCallRow } from './call-store.js';
@@ -80,6 +80,11 @@ export class MemoryCallStore implements CallStore {
     return (await this.listForReport({ ...query, direction: 'inbound' }))
       .filter((r) => r.deskEndpoint !== null)
       .map(({ pbxCallId, direction, offeredAt, deskEndpoint, answeredAt, outcome }) => ({ pbxCallId, direction, offeredAt, deskEndpoint, answeredAt, outcome }));
+  }
+
+  async outcomesOf(officeId: OfficeId, pbxCallIds: readonly string[]): Promise<Map<string, CallOutcome>> {
+    const wanted = new Set(pbxCallIds);
+    return new Map([...this.#byCall.values()].filter((r) => r.officeId === officeId && wanted.has(r.pbxCallId)).map((r) => [r.pbxCallId, r.outcome]));
   }
 
   async listOpen(officeId: OfficeId): Promise<CallRecord[]> {

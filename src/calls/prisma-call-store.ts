@@ -2,7 +2,7 @@ import { Prisma, type CallLogEntry as CallLogEntryRow, type PrismaClient } from 
 import { timeFilter } from '../platform/db/time-filter.js';
 import { asDirection, asOutcome, isUuid, timelineFromJson, timelineToJson } from '../platform/db/json-mapping.js';
 import type { CallQuery, CallRecord } from './call-record.js';
-import { snapshotOf, type CallSnapshot } from '../core/call/call-model.js';
+import { snapshotOf, type CallOutcome, type CallSnapshot } from '../core/call/call-model.js';
 import type { OfficeId } from '../core/office.js';
 import type { CallCursor, CallFilter, CallStore, ExportCallRow, ReportCallQuery, ReportCallRow, TallyCallRow } from './call-store.js';
 
@@ -111,6 +111,12 @@ export class PrismaCallStore implements CallStore {
       }
     }
     return calls;
+  }
+
+  async outcomesOf(officeId: OfficeId, pbxCallIds: readonly string[]): Promise<Map<string, CallOutcome>> {
+    if (pbxCallIds.length === 0) return new Map();
+    const rows = await this.prisma.callLogEntry.findMany({ where: { officeId, pbxCallId: { in: [...pbxCallIds] } }, select: { pbxCallId: true, outcome: true } });
+    return new Map(rows.map((r) => [r.pbxCallId, asOutcome(r.outcome)]));
   }
 
   /** A scan of ended_at IS NULL: run once per AMI connection, on a table of a few calls a minute. */

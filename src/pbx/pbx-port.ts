@@ -40,6 +40,25 @@ export interface PbxPortEvents {
   unfollowedHangup: (callId: string) => void;
 }
 
+/** A call as the PBX's own log has it, whole: its events in order, ending with CallEnded. */
+export interface PbxLogCall {
+  callId: string;
+  events: CallEvent[];
+  /** Where the call starts in the log: reading from here gives it again. */
+  position: number;
+}
+
+/**
+ * The PBX's own record of its calls, kept whatever this service does (Asterisk: CEL), read from a
+ * position: the calls that ended there, and the position to read from next (calls not ended yet
+ * are read again then). Positions are the log's own (a byte offset for a file); `source` names the
+ * log, so a position is never used with another one.
+ */
+export interface PbxCallLog {
+  readonly source: string;
+  read(from: number): Promise<{ calls: PbxLogCall[]; next: number; done: boolean; skippedLines: number }>;
+}
+
 /** A tone's cadence: how long it sounds, then how long it is silent, per cycle. */
 export interface ToneCadence {
   onMs: number;

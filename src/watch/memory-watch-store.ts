@@ -6,6 +6,7 @@ import type { WatchStore } from './watch-store.js';
 export class MemoryWatchStore implements WatchStore {
   readonly #beats = new Map<OfficeId, Date>();
   readonly #gaps = new Map<string, WatchGap>();
+  readonly #positions = new Map<string, number>();
 
   async lastBeat(officeId: OfficeId) {
     return this.#beats.get(officeId) ?? null;
@@ -35,5 +36,13 @@ export class MemoryWatchStore implements WatchStore {
       .filter((g) => g.officeId === officeId && g.from < to && (g.to === null || g.to > from))
       .map((g) => ({ ...g }))
       .sort((a, b) => a.from.getTime() - b.from.getTime());
+  }
+
+  async logPosition(officeId: OfficeId, source: string) {
+    return this.#positions.get(`${officeId}\n${source}`) ?? 0;
+  }
+
+  async setLogPosition(officeId: OfficeId, source: string, position: number, _at: Date) {
+    this.#positions.set(`${officeId}\n${source}`, position);
   }
 }

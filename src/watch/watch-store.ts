@@ -2,7 +2,8 @@ import type { OfficeId } from '../core/office.js';
 import type { WatchGap } from '../core/watch/watch-gap.js';
 
 /**
- * The watch log: per office the service's last heartbeat, and the periods it was not watching.
+ * The watch log: per office the service's last heartbeat, the periods it was not watching, and
+ * how far the PBX's own event log was read to rebuild the calls of those periods.
  * Prisma (prisma-watch-store.ts) and memory (memory-watch-store.ts), one contract.
  */
 export interface WatchStore {
@@ -15,4 +16,7 @@ export interface WatchStore {
   endOpenGaps(officeId: OfficeId, to: Date): Promise<void>;
   /** The gaps overlapping [from, to), oldest first, as stored (not clipped). */
   listGaps(officeId: OfficeId, from: Date, to: Date): Promise<WatchGap[]>;
+  /** How far the PBX's own log `source` was read for the office (0: never). */
+  logPosition(officeId: OfficeId, source: string): Promise<number>;
+  setLogPosition(officeId: OfficeId, source: string, position: number, at: Date): Promise<void>;
 }

@@ -37,6 +37,8 @@ const OfficeSettings = Type.Object(
     ami: AmiSettings,
     endpoints: EndpointSettings,
     schedule: Type.Object({ file: Type.String({ minLength: 1, default: 'dialplan/schedule.example.yaml' }) }, { default: {}, additionalProperties: false }),
+    /** This office's PBX event log (CEL) file; empty: no calls are rebuilt for it. */
+    cel: Type.Object({ file: Type.String({ default: '' }) }, { default: {}, additionalProperties: false }),
   },
   { additionalProperties: false },
 );
@@ -83,6 +85,16 @@ export const ConfigSchema = Type.Object(
         writtenReportMs: Type.Integer({ minimum: 60_000, default: 7_200_000 }),
         /** How often the deadlines are checked (and once the database opens). */
         sweepIntervalMs: Type.Integer({ minimum: 50, maximum: 3600_000, default: 60_000 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    /** Calls rebuilt from the PBX's own event log (src/calls/call-rebuild.ts) for the times the service was not watching. */
+    cel: Type.Object(
+      {
+        /** The JSON-lines file Asterisk's cel_custom writes (of the office "default", when `offices` is empty); empty: no rebuild. */
+        file: Type.String({ default: '' }),
+        /** Besides at start and after every AMI (re)connection, the log is read this often. */
+        rebuildIntervalMs: Type.Integer({ minimum: 100, maximum: 3600_000, default: 60_000 }),
       },
       { default: {}, additionalProperties: false },
     ),
@@ -205,6 +217,7 @@ export const ENV_OVERRIDES: Record<string, string> = {
   DUTY_DESK_ENDPOINTS: 'endpoints.desk',
   DUTY_LOG_LEVEL: 'log.level',
   DUTY_SCHEDULE_FILE: 'schedule.file',
+  DUTY_CEL_FILE: 'cel.file',
   DUTY_CALENDAR_OVERRIDES: 'schedule.calendarOverrides',
   DUTY_SCHEDULE_YEARS: 'schedule.years',
   DUTY_DIALPLAN_GENERATED_DIR: 'schedule.generatedDir',

@@ -8,13 +8,15 @@ export interface OfficeConfig {
   ami: Config['ami'];
   endpoints: Config['endpoints'];
   scheduleFile: string;
+  /** The PBX's event log (CEL) file; empty: none. */
+  celFile: string;
 }
 
 export function officesOf(config: Config): OfficeConfig[] {
   if (config.offices.length === 0) {
-    return [{ id: DEFAULT_OFFICE_ID, name: '', ami: config.ami, endpoints: config.endpoints, scheduleFile: config.schedule.file }];
+    return [{ id: DEFAULT_OFFICE_ID, name: '', ami: config.ami, endpoints: config.endpoints, scheduleFile: config.schedule.file, celFile: config.cel.file }];
   }
-  return config.offices.map((o) => ({ id: o.id, name: o.name, ami: o.ami, endpoints: o.endpoints, scheduleFile: o.schedule.file }));
+  return config.offices.map((o) => ({ id: o.id, name: o.name, ami: o.ami, endpoints: o.endpoints, scheduleFile: o.schedule.file, celFile: o.cel.file }));
 }
 
 /** Problems the schema cannot see, each naming its field. */

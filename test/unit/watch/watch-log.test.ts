@@ -87,6 +87,8 @@ describe('the watch log', () => {
       endGap: (id, to) => store.endGap(id, to),
       endOpenGaps: (officeId, to) => store.endOpenGaps(officeId, to),
       listGaps: (officeId, from, to) => store.listGaps(officeId, from, to),
+      logPosition: (officeId, source) => store.logPosition(officeId, source),
+      setLogPosition: (officeId, source, position, when) => store.setLogPosition(officeId, source, position, when),
     };
     const { log, move, gaps } = setUp(failing);
     log.connected();

@@ -56,6 +56,7 @@ describe('offices', () => {
         ami: { host: '127.0.0.1', port: 6038, username: 'duty', secret: 'duty-secret', actionTimeoutMs: 10_000, reconnectInitialMs: 250, reconnectMaxMs: 10_000 },
         endpoints: { desk: ['desk-a'], fallback: ['leader'], bureau: ['bureau'] },
         scheduleFile: 'dialplan/schedule.example.yaml',
+        celFile: '',
       },
     ]);
   });

@@ -1,0 +1,111 @@
+/**
+ * Calls rebuilt from the PBX's own event log (CEL, src/pbx/asterisk/cel-file-log.ts) for the
+ * times duty-hotline was not watching: stopped, restarting, killed, or cut from AMI. Each call
+ * that ended in the log goes through the same rules as a live one (replayCall over the rules'
+ * `step`) and is saved and recorded through the same write path, marked on its timeline as
+ * rebuilt. A call is rebuilt only when the call log has no row for it, or one the live path could
+ * not finish (in-progress, interrupted): one the live path saw to its end is never touched, and
+ * a rebuilt one is not rebuilt again. Records are idempotent per call and type (recordOnce).
+ *
+ * Runs resume from the position stored per office and log (the high-water mark); a call this
+ * process is following or still has a save queued for is left for the next run, and the position
+ * is kept at its start so that run reads it again.
+ */
+import type { Logger } from 'pino';
+import type { CallOutcome, CallSnapshot } from '../core/call/call-model.js';
+import { replayCall } from '../core/call/call-replay.js';
+import type { RulesContext } from '../core/call/call-rules.js';
+import type { OfficeId } from '../core/office.js';
+import type { PbxCallLog } from '../pbx/pbx-port.js';
+import type { WatchStore } from '../watch/watch-store.js';
+import type { CallSink } from './call-tracker.js';
+import type { CallStore } from './call-store.js';
+
+export const REBUILT_NOTE = "rebuilt from the PBX's event log (CEL): duty-hotline was not watching this call";
+
+/** Outcomes of a row the live path could not finish: the log's account replaces them. */
+const UNFINISHED: ReadonlySet<CallOutcome> = new Set(['in-progress', 'interrupted']);
+
+export interface CallRebuildOptions {
+  officeId: OfficeId;
+  log: PbxCallLog;
+  positions: Pick<WatchStore, 'logPosition' | 'setLogPosition'>;
+  calls: Pick<CallStore, 'outcomesOf'>;
+  sink: CallSink;
+  rules: RulesContext;
+  /** Calls this process knows better than the database: tracked, or with a save still queued. */
+  ownCallIds: () => Iterable<string>;
+  now: () => Date;
+  logger: Logger;
+}
+
+export interface RebuildReport {
+  /** Calls that ended in the part of the log read. */
+  read: number;
+  rebuilt: number;
+  records: number;
+  /** Seen live (stored whole), or this process's own for now. */
+  skipped: number;
+  position: number;
+}
+
+export class CallRebuild {
+  #running: Promise<RebuildReport> | undefined;
+
+  constructor(private readonly opts: CallRebuildOptions) {}
+
+  /** One run to the end of the log (a run already going is joined, not doubled). */
+  run(onProgress?: (report: RebuildReport) => void): Promise<RebuildReport> {
+    this.#running ??= this.#run(onProgress).finally(() => (this.#running = undefined));
+    return this.#running;
+  }
+
+  async #run(onProgress?: (report: RebuildReport) => void): Promise<RebuildReport> {
+    const { officeId, log } = this.opts;
+    const report: RebuildReport = { read: 0, rebuilt: 0, records: 0, skipped: 0, position: await this.opts.positions.logPosition(officeId, log.source) };
+    for (;;) {
+      const from = report.position;
+      const batch = await log.read(from);
+      if (batch.skippedLines > 0) this.opts.logger.warn({ lines: batch.skippedLines, log: log.source }, 'lines of the PBX event log that are no CEL record were skipped');
+      const stored = await this.opts.calls.outcomesOf(officeId, batch.calls.map((c) => c.callId));
+      const own = new Set(this.opts.ownCallIds());
+      let next = batch.next;
+      for (const call of batch.calls) {
+        report.read++;
+        if (own.has(call.callId)) {
+          next = Math.min(next, call.position);
+          report.skipped++;
+          continue;
+        }
+        const outcome = stored.get(call.callId);
+        if (outcome !== undefined && !UNFINISHED.has(outcome)) {
+          report.skipped++;
+          continue;
+        }
+        this.#rebuild(call.events, report);
+      }
+      report.position = next;
+      await this.opts.positions.setLogPosition(officeId, log.source, next, this.opts.now());
+      onProgress?.({ ...report });
+      if (batch.done || next <= from) return report;
+    }
+  }
+
+  #rebuild(events: Parameters<typeof replayCall>[0], report: RebuildReport): void {
+    const { state, effects } = replayCall(events, this.opts.rules);
+    if (!state?.ended) return;
+    let last: CallSnapshot | undefined;
+    for (const effect of effects) {
+      if (effect.kind === 'save') last = effect.call;
+      else if (effect.kind === 'record') {
+        this.opts.sink.recordDiscipline(effect.record, effect.completed === true);
+        if (!effect.completed) report.records++;
+      } else if (effect.kind === 'unreached') this.opts.logger.warn({ callId: effect.call.pbxCallId, outcome: effect.call.outcome }, 'a rebuilt call to the duty line reached nobody');
+    }
+    if (!last) return;
+    const at = (last.endedAt ?? last.offeredAt).toISOString();
+    this.opts.sink.saveCall({ ...last, timeline: [...last.timeline, { at, what: REBUILT_NOTE }] });
+    report.rebuilt++;
+    this.opts.logger.info({ callId: last.pbxCallId, outcome: last.outcome, ringCount: last.ringCount }, 'call rebuilt from the PBX event log');
+  }
+}
