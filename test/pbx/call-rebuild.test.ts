@@ -4,11 +4,15 @@
  * service starts, judged by the same rules as live calls, each once. sipp plays the caller and the
  * desk; the service runs on PostgreSQL, the same database across its runs.
  */
+import { spawn } from 'node:child_process';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REBUILT_NOTE } from '../../src/calls/call-rebuild.js';
-import { keptDatabase } from '../support/db.js';
-import { ensurePbxUp, pbxSettings, SANDBOX_OFFICE_HOURS, setPbxClock } from '../support/pbx/sandbox.js';
+import { createTempDir, keptDatabase } from '../support/db.js';
+import { eventually } from '../support/poll.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
+import { ensurePbxUp, pbxSettings, repoRoot, SANDBOX_OFFICE_HOURS, setPbxClock } from '../support/pbx/sandbox.js';
 import { placeCall, startDesk, unregisterPhone } from '../support/pbx/sipp.js';
 import { RING_MS, startTestService, uniqueCaller, type CallJson, type TestService } from '../support/service-harness.js';
 
@@ -86,6 +90,95 @@ describe('calls taken while the service was stopped', () => {
       expect(records).toHaveLength(1);
     } finally {
       await again.stop();
+    }
+  }, 120_000);
+});
+
+describe('a service killed while the desk rings', () => {
+  it('SIGKILL in ring 2, the call goes 3 rings unanswered: after the restart it is an absence, recorded once, not interrupted', async () => {
+    const { databaseUrl } = database as { databaseUrl: string };
+    const spill = await createTempDir('dh-spill-');
+    cleanups.push(() => spill.rm());
+    // The service as ops run it, in a process of its own that can be killed.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+      cwd: repoRoot,
+      env: { ...process.env, DATABASE_URL: databaseUrl, DUTY_SPILL_DIR: spill.path, DUTY_HTTP_PORT: '0', DUTY_CEL_FILE: CEL_FILE, DUTY_LOG_LEVEL: 'warn', DUTY_RING_THRESHOLD: '3', DUTY_RING_ON_MS: '200', DUTY_RING_OFF_MS: '800' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const db = new pg.Client(databaseUrl);
+    await db.connect();
+    const desk = startDesk({ behaviour: 'never-answer' });
+    try {
+      await desk.registered;
+      // The child has connected once it wrote its heartbeat.
+      await eventually('the service running', async () => (await db.query('SELECT 1 FROM watch_heartbeats')).rowCount! > 0);
+      const from = uniqueCaller();
+      const calling = placeCall({ from, timeoutMs: 60_000 }).catch(() => undefined);
+      const ringingAt = await eventually('the desk ringing, as the service stored it', async () => (await db.query<{ at: Date }>('SELECT desk_ringing_at AS at FROM call_log_entries WHERE caller_number = $1 AND desk_ringing_at IS NOT NULL', [from])).rows[0]?.at);
+      await new Promise((r) => setTimeout(r, Math.max(0, ringingAt.getTime() + RING_MS * 1.5 - Date.now())));
+      child.kill('SIGKILL');
+      await exited;
+      await calling;
+      await desk.stop();
+
+      const after = await start();
+      try {
+        const call = await after.waitForCall(from, (c) => c.outcome === 'absence', 30_000);
+        expect([call.outcome, call.ringCount]).toEqual(['absence', 3]);
+        expect(call.timeline.map((e) => e.what)).toContain(REBUILT_NOTE);
+        await expect.poll(async () => (await after.recordsFor(call.pbxCallId)).map((r) => r.type), { timeout: 10_000 }).toEqual(['absence']);
+        // and it stays so: later runs of the rebuild leave it
+        await after.service.offices[0]!.rebuild!.run();
+        expect((await after.callsFor(call.pbxCallId)).map((c) => c.outcome)).toEqual(['absence']);
+        expect(await after.recordsFor(call.pbxCallId)).toHaveLength(1);
+      } finally {
+        await after.stop();
+      }
+    } finally {
+      child.kill('SIGKILL');
+      await desk.stop().catch(() => undefined);
+      await db.end();
+    }
+  }, 120_000);
+});
+
+describe('AMI cut while calls come in', () => {
+  it('30 s without AMI: the call in the gap is rebuilt, the one seen live is not doubled, the gap is listed', async () => {
+    const pbx = pbxSettings();
+    const proxy = await startTcpProxy({ host: pbx.host, port: pbx.amiPort });
+    const sut = await startTestService({ kind: 'postgres', pbx: 'sandbox', config: { 'ami.port': proxy.port, 'ami.reconnectMaxMs': 1000, 'cel.file': CEL_FILE, 'cel.rebuildIntervalMs': 60_000 } });
+    const desk = startDesk({ behaviour: 'answer-after', answerAfterMs: Math.round(RING_MS * 0.5), calls: 2 });
+    try {
+      await desk.registered;
+      await sut.service.pbx.waitUntilConnected(10_000);
+      const seen = uniqueCaller();
+      await placeCall({ from: seen, hangupAfterMs: 200 });
+      const live = await sut.waitForCall(seen, (c) => c.endedAt !== null);
+      expect(live.timeline.map((e) => e.what)).not.toContain(REBUILT_NOTE);
+
+      proxy.cut();
+      const cutAt = Date.now();
+      const missed = uniqueCaller();
+      await placeCall({ from: missed, hangupAfterMs: 200 });
+      await new Promise((r) => setTimeout(r, Math.max(0, cutAt + 30_000 - Date.now())));
+      proxy.restore();
+      await sut.service.pbx.waitUntilConnected(15_000);
+
+      const rebuilt = await sut.waitForCall(missed, (c) => c.endedAt !== null, 20_000);
+      expect([rebuilt.outcome, rebuilt.ringCount]).toEqual(['answered', 1]);
+      expect(rebuilt.timeline.map((e) => e.what)).toContain(REBUILT_NOTE);
+      const again = await sut.callsFor(live.pbxCallId);
+      expect(again).toHaveLength(1);
+      expect(again[0]!.timeline.map((e) => e.what)).not.toContain(REBUILT_NOTE);
+      const gaps = await sut.json<{ items: { reason: string; from: string; to: string | null }[] }>(`/watch-gaps?from=${new Date(cutAt - 60_000).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}`);
+      const gap = gaps.items.find((g) => g.reason === 'ami-disconnected' && g.to !== null);
+      expect(gap).toBeDefined();
+      expect(Date.parse(gap!.to!) - Date.parse(gap!.from)).toBeGreaterThanOrEqual(29_000);
+    } finally {
+      await desk.stop().catch(() => undefined);
+      await sut.stop();
+      await proxy.close();
     }
   }, 120_000);
 });
