@@ -54,15 +54,21 @@ export class CallRebuild {
 
   constructor(private readonly opts: CallRebuildOptions) {}
 
-  /** One run to the end of the log (a run already going is joined, not doubled). */
-  run(onProgress?: (report: RebuildReport) => void): Promise<RebuildReport> {
-    this.#running ??= this.#run(onProgress).finally(() => (this.#running = undefined));
+  /**
+   * One run to the end of the log (a run already going is joined, not doubled). With a range
+   * (on demand: `duty-hotline calls rebuild`), the whole log is read for the calls offered in
+   * [from, to) and the stored position is neither used nor moved.
+   */
+  run(options: { from?: Date; to?: Date; onProgress?: (report: RebuildReport) => void } = {}): Promise<RebuildReport> {
+    this.#running ??= this.#run(options).finally(() => (this.#running = undefined));
     return this.#running;
   }
 
-  async #run(onProgress?: (report: RebuildReport) => void): Promise<RebuildReport> {
+  async #run({ from: since, to: until, onProgress }: { from?: Date; to?: Date; onProgress?: (report: RebuildReport) => void }): Promise<RebuildReport> {
     const { officeId, log } = this.opts;
-    const report: RebuildReport = { read: 0, rebuilt: 0, records: 0, skipped: 0, position: await this.opts.positions.logPosition(officeId, log.source) };
+    const ranged = since !== undefined || until !== undefined;
+    const inRange = (at: Date | undefined) => !ranged || (at !== undefined && (!since || at >= since) && (!until || at < until));
+    const report: RebuildReport = { read: 0, rebuilt: 0, records: 0, skipped: 0, position: ranged ? 0 : await this.opts.positions.logPosition(officeId, log.source) };
     for (;;) {
       const from = report.position;
       const batch = await log.read(from);
@@ -71,6 +77,7 @@ export class CallRebuild {
       const own = new Set(this.opts.ownCallIds());
       let next = batch.next;
       for (const call of batch.calls) {
+        if (!inRange(call.events[0]?.at)) continue;
         report.read++;
         if (own.has(call.callId)) {
           next = Math.min(next, call.position);
@@ -84,10 +91,10 @@ export class CallRebuild {
         }
         this.#rebuild(call.events, report);
       }
-      report.position = next;
-      await this.opts.positions.setLogPosition(officeId, log.source, next, this.opts.now());
+      report.position = ranged ? batch.next : next;
+      if (!ranged) await this.opts.positions.setLogPosition(officeId, log.source, next, this.opts.now());
       onProgress?.({ ...report });
-      if (batch.done || next <= from) return report;
+      if (batch.done || report.position <= from) return report;
     }
   }
 

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '../platform/config/load-config.js';
 import { createLogger } from '../platform/logger.js';
 import { registerScheduleCommands } from './schedule-commands.js';
 import { registerUserCommands } from './user-commands.js';
+import { registerCallCommands } from './call-commands.js';
 import { startService } from '../app/service.js';
 
 const program = new Command()
@@ -38,6 +39,7 @@ program
 const config = () => loadConfig({ file: program.opts<{ config?: string }>().config, env: process.env });
 registerScheduleCommands(program, { config });
 registerUserCommands(program, { config });
+registerCallCommands(program, { config });
 
 try {
   await program.parseAsync(process.argv);

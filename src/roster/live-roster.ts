@@ -64,7 +64,8 @@ export class LiveRoster {
       do {
         this.#again = false;
         try {
-          this.#loaded = await this.#load();
+          const now = this.clock.now().getTime();
+          this.#loaded = await this.#load(new Date(now - WINDOW_BACK_MS), new Date(now + WINDOW_AHEAD_MS));
         } catch (err) {
           this.log.warn({ err, office: this.officeId }, 'could not reload the published roster; attribution keeps the one it had');
         }
@@ -104,10 +105,12 @@ export class LiveRoster {
       .map((shift) => ({ shift, duty: dutyAttribution(shift, effectiveDuty(shift, loaded.swaps, new Date(shift.endsAt.getTime() - 1)), (id) => loaded.names.get(id) ?? id) }));
   }
 
-  async #load(): Promise<Loaded> {
-    const now = this.clock.now().getTime();
-    const from = new Date(now - WINDOW_BACK_MS);
-    const to = new Date(now + WINDOW_AHEAD_MS);
+  /** Loads the shifts of [from, to) once (for work on past times: the CLI's rebuild), instead of the window around the clock. */
+  async loadWindow(from: Date, to: Date): Promise<void> {
+    this.#loaded = await this.#load(from, to);
+  }
+
+  async #load(from: Date, to: Date): Promise<Loaded> {
     const shifts = await this.stores.rosters.listPublishedShifts(this.officeId, from, to);
     const swaps = shifts.length === 0 ? [] : await this.stores.swaps.listForShifts(this.officeId, shifts.map((s) => s.id));
     const officers = await this.stores.officers.list(this.officeId);
