@@ -29,6 +29,8 @@ export const OfficeHealth = Type.Object({
   calls: CallsHealth,
   /** This office's warnings (ringing tone ≠ counted cadence, a call that reached nobody in the last day). */
   warnings: Type.Array(Type.String()),
+  /** The periods duty-hotline was not watching this office's PBX that this run knows of (the last 20; GET /watch-gaps has all), oldest first; calls then are rebuilt from the PBX's event log. */
+  notWatching: Type.Array(Type.Object({ from: Type.String(), to: Nullable(Type.String()), reason: Type.String(), label: Type.String() })),
 });
 export type OfficeHealth = Static<typeof OfficeHealth>;
 

@@ -59,7 +59,8 @@ export interface OfficeRuntime {
   readonly rebuild: CallRebuild | undefined;
   start(): void;
   stop(): Promise<void>;
-  health(): OfficeHealth;
+  /** Its health, but for the watch log's periods (the service adds them). */
+  health(): Omit<OfficeHealth, 'notWatching'>;
 }
 
 export async function createOfficeRuntime(options: OfficeRuntimeOptions): Promise<OfficeRuntime> {

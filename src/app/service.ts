@@ -62,6 +62,8 @@ import { startCalendarWarnings } from '../schedule/calendar-warnings.js';
 import { healthReport } from './health-report.js';
 import { app } from './http-app.js';
 import { createOfficeRuntime, type OfficeRuntime } from './office-runtime.js';
+import type { OfficeHealth } from './health-routes.js';
+import { WATCH_GAP_LABELS, type WatchGap } from '../core/watch/watch-gap.js';
 
 export type ServiceFacts = CallFacts & DisciplineFacts & HandoverFacts;
 
@@ -215,7 +217,7 @@ export async function startService(config: Config, { logger, clock: localClock =
       roster: { roster, clock: localClock, officeSchedule: officeScheduleOf(offices, config) },
       access,
       viewerOf: viewerResolver((officeId, officerId) => roster.shiftsOf(officeId, officerId, localClock.now())),
-      health: () => healthReport({ offices: offices.map((o) => o.health()), database: database.status(), writes: writes.stats(), warnings: calendar }),
+      health: () => healthReport({ offices: offices.map((o, i) => ({ ...o.health(), notWatching: watchLogs[i]!.recent().map(notWatchingJson) })), database: database.status(), writes: writes.stats(), warnings: calendar }),
     });
     url = await http.listen({ host: config.http.host, port: config.http.port });
   } catch (err) {
@@ -286,4 +288,9 @@ function officeScheduleOf(offices: readonly OfficeRuntime[], config: Config) {
     if (!schedule) return null;
     return { schedule, calendar: await loadHolidayCalendar(fileCalendarOverrideStore(config.schedule.calendarOverrides)) };
   };
+}
+
+/** A period not watched as /healthz shows it. */
+function notWatchingJson(gap: WatchGap): OfficeHealth['notWatching'][number] {
+  return { from: gap.from.toISOString(), to: gap.to?.toISOString() ?? null, reason: gap.reason, label: WATCH_GAP_LABELS[gap.reason] };
 }

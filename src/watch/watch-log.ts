@@ -14,6 +14,9 @@ import { gapsAtStart, MIN_RECORDED_GAP_MS, type WatchGap } from '../core/watch/w
 import type { Clock } from '../platform/clock.js';
 import type { WatchStore } from './watch-store.js';
 
+/** How many past gaps /healthz shows (the API lists them all). */
+const RECENT_GAPS = 20;
+
 interface Current {
   from: Date;
   /** Its row once written (open). */
@@ -29,6 +32,8 @@ export class WatchLog {
   /** Gaps that ended before they were written, and ends of written ones not stored yet. */
   readonly #toAdd: WatchGap[] = [];
   readonly #toEnd: { id: string; to: Date }[] = [];
+  /** The gaps this process has seen (the service down before it, AMI lost since), newest last, the last RECENT_GAPS of them. */
+  readonly #seen: WatchGap[] = [];
   #timer: NodeJS.Timeout | undefined;
   #started = false;
   #flushing: Promise<void> | undefined;
@@ -62,6 +67,7 @@ export class WatchLog {
       if (found.closeOpenAt) await this.store.endOpenGaps(this.officeId, found.closeOpenAt);
       if (found.serviceDown) {
         this.#toAdd.push(found.serviceDown);
+        this.#remember(found.serviceDown);
         this.log.info({ office: this.officeId, from: found.serviceDown.from, to: found.serviceDown.to }, 'duty-hotline was not running: the gap is recorded');
       }
     } catch (err) {
@@ -78,6 +84,19 @@ export class WatchLog {
     return this.#flushing;
   }
 
+  /** The periods not watched that this process knows of, oldest first; one going on has `to` null (for /healthz). */
+  recent(): WatchGap[] {
+    const current = this.#current;
+    const now = this.clock.now();
+    const going = current && now.getTime() - current.from.getTime() >= MIN_RECORDED_GAP_MS ? [this.#gap(current.from, null, 'ami-disconnected')] : [];
+    return [...this.#seen, ...going];
+  }
+
+  #remember(gap: WatchGap): void {
+    this.#seen.push(gap);
+    if (this.#seen.length > RECENT_GAPS) this.#seen.shift();
+  }
+
   /** At a clean stop: an open gap ends now, and the last heartbeat is now. */
   async stop(): Promise<void> {
     clearInterval(this.#timer);
@@ -91,6 +110,7 @@ export class WatchLog {
     const current = this.#current;
     if (!current) return;
     this.#current = null;
+    if (to.getTime() - current.from.getTime() >= MIN_RECORDED_GAP_MS) this.#remember(this.#gap(current.from, to, 'ami-disconnected'));
     if (current.id !== null) this.#toEnd.push({ id: current.id, to });
     else if (current.writing) current.endedAt = to;
     else if (to.getTime() - current.from.getTime() >= MIN_RECORDED_GAP_MS) this.#toAdd.push(this.#gap(current.from, to, 'ami-disconnected'));

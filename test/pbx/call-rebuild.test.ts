@@ -144,7 +144,7 @@ describe('a service killed while the desk rings', () => {
 });
 
 describe('AMI cut while calls come in', () => {
-  it('30 s without AMI: the call in the gap is rebuilt, the one seen live is not doubled, the gap is listed', async () => {
+  it('30 s without AMI: the call in the gap is rebuilt, the one seen live is not doubled, the gap is listed (the API, /healthz)', async () => {
     const pbx = pbxSettings();
     const proxy = await startTcpProxy({ host: pbx.host, port: pbx.amiPort });
     const sut = await startTestService({ kind: 'postgres', pbx: 'sandbox', config: { 'ami.port': proxy.port, 'ami.reconnectMaxMs': 1000, 'cel.file': CEL_FILE, 'cel.rebuildIntervalMs': 60_000 } });
@@ -175,6 +175,9 @@ describe('AMI cut while calls come in', () => {
       const gap = gaps.items.find((g) => g.reason === 'ami-disconnected' && g.to !== null);
       expect(gap).toBeDefined();
       expect(Date.parse(gap!.to!) - Date.parse(gap!.from)).toBeGreaterThanOrEqual(29_000);
+      // and /healthz shows it, with its label
+      const health = await sut.health();
+      expect(health.offices[0]!.notWatching).toContainEqual({ from: gap!.from, to: gap!.to, reason: 'ami-disconnected', label: expect.any(String) });
     } finally {
       await desk.stop().catch(() => undefined);
       await sut.stop();

@@ -63,7 +63,7 @@ export const healthyReport: HealthReport = {
   database: { kind: 'memory', state: 'open', openAttempts: 1, openError: null, pendingWrites: 0, failing: false, lastError: null },
   calls: { active: 0, reachedNobody: { count: 0, last: null } },
   warnings: [],
-  offices: [{ id: 'default', name: '', status: 'ok', ami: connected, calls: { active: 0, reachedNobody: { count: 0, last: null } }, warnings: [] }],
+  offices: [{ id: 'default', name: '', status: 'ok', ami: connected, calls: { active: 0, reachedNobody: { count: 0, last: null } }, warnings: [], notWatching: [] }],
 };
 
 /** An `authorization` header no credential matches: the request is anonymous (401). */

@@ -57,6 +57,28 @@ describe('the watch log', () => {
     await log.stop();
   });
 
+  it('recent(): the gaps this run has seen, the one going on with no end, short ones left out (for /healthz)', async () => {
+    const { log, move } = setUp();
+    log.connected();
+    await log.start(3_600_000);
+    move(10);
+    log.disconnected();
+    move(11);
+    log.connected();
+    move(20);
+    log.disconnected();
+    move(30);
+    log.connected();
+    move(40);
+    log.disconnected();
+    move(45);
+    expect(log.recent()).toEqual([
+      { officeId: 'default', from: at(20), to: at(30), reason: 'ami-disconnected' },
+      { officeId: 'default', from: at(40), to: null, reason: 'ami-disconnected' },
+    ]);
+    await log.stop();
+  });
+
   it('a disconnect shorter than two seconds is not recorded; a longer one ended between heartbeats is written whole', async () => {
     const { log, move, gaps } = setUp();
     log.connected();
