@@ -1,0 +1,84 @@
+/**
+ * CEL rebuild benchmark (a script, not a test): a day of N calls in a CEL file, made from the four
+ * calls the sandbox Asterisk logged (test/fixtures/cel/four-calls.jsonl: answered, an absence,
+ * abandoned, busy) with fresh ids and times spread over the day, rebuilt by the real service at
+ * its start into an empty PostgreSQL database (the PBX unreachable meanwhile: the log is
+ * Asterisk's own file). Prints how long until every call is stored, and the rate.
+ *
+ *   npm run bench:cel-rebuild -- [--calls 10000] [--database-url postgres://…]
+ *
+ * Without --database-url it drops and recreates duty_bench_cel on 127.0.0.1:5432. Target: a day
+ * of 10 000 calls in ≤ 10 s.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import pino from 'pino';
+import { startService } from '../src/app/service.js';
+import { loadConfig } from '../src/platform/config/load-config.js';
+import type { CelRow } from '../src/pbx/asterisk/cel-translator.js';
+
+const { values } = parseArgs({ options: { calls: { type: 'string', default: '10000' }, 'database-url': { type: 'string' } } });
+const CALLS = Number(values.calls);
+if (!(CALLS > 0)) {
+  console.error('bench:cel-rebuild: --calls must be a positive number');
+  process.exit(2);
+}
+const ADMIN = 'postgresql://postgres@127.0.0.1:5432/postgres';
+let url = values['database-url'];
+if (!url) {
+  const admin = new pg.Client(ADMIN);
+  await admin.connect();
+  await admin.query('DROP DATABASE IF EXISTS duty_bench_cel WITH (FORCE)');
+  await admin.query('CREATE DATABASE duty_bench_cel');
+  await admin.end();
+  url = ADMIN.replace(/\/postgres$/, '/duty_bench_cel');
+}
+
+// --- the log: call i is template i % 4, moved to start at 00:00 + i × (a day / N), every id its own
+const fixture = (await readFile(path.join(import.meta.dirname, '../test/fixtures/cel/four-calls.jsonl'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as CelRow);
+const templates = [...new Set(fixture.map((r) => r.linkedid))].map((id) => fixture.filter((r) => r.linkedid === id));
+const day = Date.UTC(2026, 11, 1, 16) / 1000; // 2026-12-02 00:00 in Shanghai
+const lines: string[] = [];
+for (let i = 0; i < CALLS; i++) {
+  const rows = templates[i % templates.length]!;
+  const shift = day + (i * 86_400) / CALLS - rows[0]!.eventtime;
+  const ids = new Map<string, string>();
+  const idOf = (id: string) => ids.get(id) ?? (ids.set(id, `${Math.floor(day) + i}.${i * 8 + ids.size}`), ids.get(id)!);
+  for (const r of rows) {
+    const channame = r.channame.replace(/-[0-9a-f]+$/, `-${(i * 8 + ids.size).toString(16).padStart(8, '0')}`);
+    lines.push(JSON.stringify({ ...r, eventtime: Number((r.eventtime + shift).toFixed(6)), uniqueid: idOf(r.uniqueid), linkedid: idOf(r.linkedid), channame, ...(r.num?.startsWith('139') && { num: `139${String(i).padStart(8, '0')}`, name: `139${String(i).padStart(8, '0')}` }) }));
+  }
+}
+const dir = await mkdtemp(path.join(tmpdir(), 'dh-cel-bench-'));
+const file = path.join(dir, 'duty-cel.jsonl');
+await writeFile(file, `${lines.join('\n')}\n`);
+console.log(`CEL: ${CALLS} calls, ${lines.length} rows, ${(Buffer.byteLength(lines.join('\n')) / 1e6).toFixed(1)} MB`);
+
+// --- the service: an AMI port nothing listens on, the log above
+const config = loadConfig({
+  env: {},
+  overrides: { 'database.url': url, 'database.spillDir': path.join(dir, 'spill'), 'http.port': 0, 'ami.port': 1, 'cel.file': file, 'cel.rebuildIntervalMs': 3_600_000, 'rings.onMs': 200, 'rings.offMs': 800 },
+});
+const sql = new pg.Client(url);
+const started = process.hrtime.bigint();
+const service = await startService(config, { logger: pino({ level: 'silent' }) });
+await service.database.opened;
+const opened = process.hrtime.bigint();
+await sql.connect();
+let stored = 0;
+let records = 0;
+for (;;) {
+  stored = Number((await sql.query<{ n: string }>('SELECT count(*) AS n FROM call_log_entries')).rows[0]!.n);
+  if (stored >= CALLS) break;
+  await new Promise((r) => setTimeout(r, 50));
+}
+const s = Number(process.hrtime.bigint() - opened) / 1e9;
+const total = Number(process.hrtime.bigint() - started) / 1e9;
+records = Number((await sql.query<{ n: string }>('SELECT count(*) AS n FROM discipline_records')).rows[0]!.n);
+console.log(`rebuilt ${stored} calls (${records} absence records) in ${s.toFixed(2)} s once the database was open (${total.toFixed(2)} s from the service's start, migrations included) = ${Math.round(stored / s)} calls/s`);
+await service.stop();
+await sql.end();
+await rm(dir, { recursive: true, force: true });
