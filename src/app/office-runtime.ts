@@ -15,6 +15,7 @@ import type { PhoneRole } from '../core/phone-role.js';
 import type { OfficeId } from '../core/office.js';
 import type { Schedule } from '../core/schedule/schedule-model.js';
 import type { PbxCallLog, PbxPort } from '../pbx/pbx-port.js';
+import type { DisciplineStore } from '../discipline/discipline-store.js';
 import type { WatchStore } from '../watch/watch-store.js';
 import type { Config } from '../platform/config/config-schema.js';
 import type { OfficeConfig } from '../platform/config/offices.js';
@@ -33,7 +34,9 @@ export interface OfficeRuntimeOptions {
   dutyAt?: (desk: string | null, at: Date) => DutyAttribution | null;
   /** Makes the office's PBX port; the roles say what each endpoint is for. */
   connect: (roleOf: (endpoint: string) => PhoneRole) => PbxPort;
-  calls: Pick<CallStore, 'listOpen' | 'outcomesOf'>;
+  calls: Pick<CallStore, 'listOpen' | 'outcomesOf' | 'saveMany'>;
+  /** Where rebuilt calls' records go. */
+  records: Pick<DisciplineStore, 'recordOnce'>;
   sink: CallSink;
   /** The office's PBX event log (CEL), if it has one: calls the service did not watch are rebuilt from it. */
   callLog?: (roleOf: (endpoint: string) => PhoneRole) => PbxCallLog;
@@ -123,7 +126,7 @@ export async function createOfficeRuntime(options: OfficeRuntimeOptions): Promis
       log: callLog,
       positions: options.logPositions,
       calls: options.calls,
-      sink: options.sink,
+      records: options.records,
       rules,
       ownCallIds: () => [...tracker.callIds(), ...options.pendingCallIds(office.id)],
       now: () => pbx.clock.now(),

@@ -158,6 +158,7 @@ export async function startService(config: Config, { logger, clock: localClock =
             logger: logger.child({ office: office.id, component: 'ami' }),
           }),
         calls,
+        records: discipline,
         sink,
         ...(office.celFile && { callLog: (roleOf: (endpoint: string) => PhoneRole) => new CelFileLog(office.celFile, roleOf) }),
         logPositions: watchStore,

@@ -2,8 +2,10 @@
  * Calls rebuilt from the PBX's own event log (CEL, src/pbx/asterisk/cel-file-log.ts) for the
  * times duty-hotline was not watching: stopped, restarting, killed, or cut from AMI. Each call
  * that ended in the log goes through the same rules as a live one (replayCall over the rules'
- * `step`) and is saved and recorded through the same write path, marked on its timeline as
- * rebuilt. A call is rebuilt only when the call log has no row for it, or one the live path could
+ * `step`), marked on its timeline as rebuilt, and is stored with its records batch by batch
+ * straight into the stores (the log itself is the durable copy: the position moves only once a
+ * batch is stored, so a failed batch is read again by the next run; rebuilt calls raise no live
+ * facts). A call is rebuilt only when the call log has no row for it, or one the live path could
  * not finish (in-progress, interrupted): one the live path saw to its end is never touched, and
  * a rebuilt one is not rebuilt again. Records are idempotent per call and type (recordOnce).
  *
@@ -18,10 +20,14 @@ import type { RulesContext } from '../core/call/call-rules.js';
 import type { OfficeId } from '../core/office.js';
 import type { PbxCallLog } from '../pbx/pbx-port.js';
 import type { WatchStore } from '../watch/watch-store.js';
-import type { CallSink } from './call-tracker.js';
+import type { DisciplineInput } from '../core/discipline/discipline-model.js';
+import type { DisciplineStore } from '../discipline/discipline-store.js';
 import type { CallStore } from './call-store.js';
 
 export const REBUILT_NOTE = "rebuilt from the PBX's event log (CEL): duty-hotline was not watching this call";
+
+/** Records stored at once (each is a transaction of its own). */
+const RECORD_CONCURRENCY = 8;
 
 /** Outcomes of a row the live path could not finish: the log's account replaces them. */
 const UNFINISHED: ReadonlySet<CallOutcome> = new Set(['in-progress', 'interrupted']);
@@ -30,8 +36,8 @@ export interface CallRebuildOptions {
   officeId: OfficeId;
   log: PbxCallLog;
   positions: Pick<WatchStore, 'logPosition' | 'setLogPosition'>;
-  calls: Pick<CallStore, 'outcomesOf'>;
-  sink: CallSink;
+  calls: Pick<CallStore, 'outcomesOf' | 'saveMany'>;
+  records: Pick<DisciplineStore, 'recordOnce'>;
   rules: RulesContext;
   /** Calls this process knows better than the database: tracked, or with a save still queued. */
   ownCallIds: () => Iterable<string>;
@@ -75,6 +81,8 @@ export class CallRebuild {
       if (batch.skippedLines > 0) this.opts.logger.warn({ lines: batch.skippedLines, log: log.source }, 'lines of the PBX event log that are no CEL record were skipped');
       const stored = await this.opts.calls.outcomesOf(officeId, batch.calls.map((c) => c.callId));
       const own = new Set(this.opts.ownCallIds());
+      const saves: CallSnapshot[] = [];
+      const records: DisciplineInput[] = [];
       let next = batch.next;
       for (const call of batch.calls) {
         if (!inRange(call.events[0]?.at)) continue;
@@ -89,8 +97,12 @@ export class CallRebuild {
           report.skipped++;
           continue;
         }
-        this.#rebuild(call.events, report);
+        this.#rebuild(call.events, saves, records);
       }
+      // A record names its call by the PBX's id, not by the row: both can be written at once.
+      const [, created] = await Promise.all([this.opts.calls.saveMany(saves), this.#record(records)]);
+      report.rebuilt += saves.length;
+      report.records += created;
       report.position = ranged ? batch.next : next;
       if (!ranged) await this.opts.positions.setLogPosition(officeId, log.source, next, this.opts.now());
       onProgress?.({ ...report });
@@ -98,21 +110,35 @@ export class CallRebuild {
     }
   }
 
-  #rebuild(events: Parameters<typeof replayCall>[0], report: RebuildReport): void {
+  /** The call as the rules end it, marked rebuilt, and its records (each in its last form: evidence to the call's end). */
+  #rebuild(events: Parameters<typeof replayCall>[0], saves: CallSnapshot[], records: DisciplineInput[]): void {
     const { state, effects } = replayCall(events, this.opts.rules);
     if (!state?.ended) return;
     let last: CallSnapshot | undefined;
+    const byType = new Map<string, DisciplineInput>();
     for (const effect of effects) {
       if (effect.kind === 'save') last = effect.call;
-      else if (effect.kind === 'record') {
-        this.opts.sink.recordDiscipline(effect.record, effect.completed === true);
-        if (!effect.completed) report.records++;
-      } else if (effect.kind === 'unreached') this.opts.logger.warn({ callId: effect.call.pbxCallId, outcome: effect.call.outcome }, 'a rebuilt call to the duty line reached nobody');
+      else if (effect.kind === 'record') byType.set(effect.record.type, effect.record);
+      else if (effect.kind === 'unreached') this.opts.logger.warn({ callId: effect.call.pbxCallId, outcome: effect.call.outcome }, 'a rebuilt call to the duty line reached nobody');
     }
     if (!last) return;
     const at = (last.endedAt ?? last.offeredAt).toISOString();
-    this.opts.sink.saveCall({ ...last, timeline: [...last.timeline, { at, what: REBUILT_NOTE }] });
-    report.rebuilt++;
+    saves.push({ ...last, timeline: [...last.timeline, { at, what: REBUILT_NOTE }] });
+    records.push(...byType.values());
     this.opts.logger.info({ callId: last.pbxCallId, outcome: last.outcome, ringCount: last.ringCount }, 'call rebuilt from the PBX event log');
+  }
+
+  /** recordOnce for each, RECORD_CONCURRENCY at a time; how many were new. */
+  async #record(records: readonly DisciplineInput[]): Promise<number> {
+    let created = 0;
+    let next = 0;
+    const worker = async () => {
+      while (next < records.length) {
+        const record = records[next++]!;
+        if ((await this.opts.records.recordOnce(record)).created) created++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(RECORD_CONCURRENCY, records.length) }, worker));
+    return created;
   }
 }

@@ -13,6 +13,10 @@ import type { CallCursor, CallFilter, CallStore, ExportCallRow, ReportCallQuery,
 export class MemoryCallStore implements CallStore {
   readonly #byCall = new Map<string, CallRecord>();
 
+  async saveMany(snapshots: readonly CallSnapshot[]): Promise<void> {
+    for (const snapshot of snapshots) await this.save(snapshot);
+  }
+
   async save(snapshot: CallSnapshot): Promise<CallRecord> {
     const now = new Date();
     const key = JSON.stringify([snapshot.officeId, snapshot.pbxCallId]);

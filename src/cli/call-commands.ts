@@ -9,7 +9,6 @@
  */
 import type { Command } from 'commander';
 import { CallRebuild, type RebuildReport } from '../calls/call-rebuild.js';
-import type { CallSink } from '../calls/call-tracker.js';
 import { PrismaCallStore } from '../calls/prisma-call-store.js';
 import type { Config } from '../platform/config/config-schema.js';
 import { officesOf } from '../platform/config/offices.js';
@@ -55,23 +54,12 @@ export function registerCallCommands(program: Command, deps: { config: () => Con
         const discipline = new PrismaDisciplineStore(db.prisma);
         const roster = new LiveRoster(office.id, createPrismaRosterStores(db.prisma), { now: () => from }, logger);
         await roster.loadWindow(new Date(from.getTime() - 2 * 24 * 3600_000), new Date(to.getTime() + 24 * 3600_000));
-        // Written as the rebuild goes, each batch awaited before the next is read.
-        let writes: Promise<unknown>[] = [];
-        const sink: CallSink = {
-          saveCall: (call) => void writes.push(store.save(call)),
-          recordDiscipline: (record) => void writes.push(discipline.recordOnce(record)),
-        };
-        const flush = async () => {
-          const pending = writes;
-          writes = [];
-          await Promise.all(pending);
-        };
         const rebuild = new CallRebuild({
           officeId: office.id,
           log: new CelFileLog(office.celFile, roles.roleOf),
           positions: new PrismaWatchStore(db.prisma),
           calls: store,
-          sink,
+          records: discipline,
           rules: { officeId: office.id, rules: { threshold: config.rings.threshold, cadence: { onMs: config.rings.onMs, offMs: config.rings.offMs } }, dutyAt: (desk, at) => roster.dutyAt(desk, at) },
           ownCallIds: () => [],
           now: () => new Date(),
@@ -79,7 +67,6 @@ export function registerCallCommands(program: Command, deps: { config: () => Con
         });
         const line = (r: RebuildReport) => `${r.read} calls of the period read, ${r.rebuilt} rebuilt, ${r.records} records, ${r.skipped} already in the call log`;
         const report = await rebuild.run({ from, to, onProgress: (r) => io.err(`calls rebuild: ${line(r)} (log position ${r.position})`) });
-        await flush();
         io.out(`office ${office.id}, ${from.toISOString()} – ${to.toISOString()}: ${line(report)}`);
       } finally {
         await db.close();

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { CallSnapshot } from '../../src/core/call/call-model.js';
+import { snapshotOf, type CallSnapshot } from '../../src/core/call/call-model.js';
 import type { CallStore } from '../../src/calls/call-store.js';
 import { closeUnobserved, END_NOT_OBSERVED } from '../../src/calls/unfinished-calls.js';
 import type { DisciplineInput } from '../../src/core/discipline/discipline-model.js';
@@ -195,6 +195,17 @@ export function storeContract(fixture: () => StoreFixture, reset: () => Promise<
       expect((await calls.listForReport({ ...window, outcomes: ['absence', 'no-one-reachable', 'busy'] })).map((r) => r.pbxCallId)).toEqual(['r-1', 'r-2b', 'r-out']);
       expect(await calls.listForReport({ ...window, outcomes: [] })).toEqual([]);
       expect((await calls.listForReport({ ...window, officeId: 'other' })).map((r) => r.pbxCallId)).toEqual(['r-other']);
+    });
+
+    it('saveMany: each call as save() stores it, one row per call, the last of a call given twice winning', async () => {
+      const { calls } = fixture();
+      await calls.save(snapshot('m-1', { offeredAt: at('2026-05-01T00:00:00Z'), outcome: 'in-progress' }));
+      const done = snapshot('m-1', { offeredAt: at('2026-05-01T00:00:00Z'), deskEndpoint: 'desk', deskRingingAt: at('2026-05-01T00:00:00.100Z'), answeredAt: at('2026-05-01T00:00:01.600Z'), answeredBy: 'desk', ringCount: 2, endedAt: at('2026-05-01T00:01:00Z'), outcome: 'answered', timeline: [{ at: '2026-05-01T00:00:00.000Z', what: 'offered' }] });
+      const other = snapshot('m-2', { offeredAt: at('2026-05-01T00:05:00Z'), callerName: '王五 "老王", 局办', outcome: 'absence', ringCount: 3, reachedNobody: true, endedAt: at('2026-05-01T00:06:00Z') });
+      await calls.saveMany([snapshot('m-2', { offeredAt: at('2026-05-01T00:05:00Z') }), done, other]);
+      const rows = await calls.list({ officeId: 'default', limit: 10, offset: 0 });
+      expect(rows.map((r) => snapshotOf(r))).toEqual([snapshotOf(other), snapshotOf(done)]);
+      await calls.saveMany([]);
     });
 
     it('listForTally: one office, [from, to), inbound calls offered to a desk, times to the millisecond', async () => {
