@@ -129,6 +129,7 @@ export async function createOfficeRuntime(options: OfficeRuntimeOptions): Promis
       records: options.records,
       rules,
       ownCallIds: () => [...tracker.callIds(), ...options.pendingCallIds(office.id)],
+      watch: () => tracker.watch(),
       now: () => pbx.clock.now(),
       logger: callsLog.child({ component: 'rebuild' }),
     });

@@ -41,6 +41,8 @@ export interface CallRebuildOptions {
   rules: RulesContext;
   /** Calls this process knows better than the database: tracked, or with a save still queued. */
   ownCallIds: () => Iterable<string>;
+  /** Collects the calls that get an event while the database is read (CallTracker.watch). */
+  watch?: () => () => ReadonlySet<string>;
   now: () => Date;
   logger: Logger;
 }
@@ -79,8 +81,17 @@ export class CallRebuild {
       const from = report.position;
       const batch = await log.read(from);
       if (batch.skippedLines > 0) this.opts.logger.warn({ lines: batch.skippedLines, log: log.source }, 'lines of the PBX event log that are no CEL record were skipped');
-      const stored = await this.opts.calls.outcomesOf(officeId, batch.calls.map((c) => c.callId));
+      // As the unfinished-call sweep does: this process's calls before the read, those with an event
+      // during it, and those with a save queued after it (a live save landing meanwhile made the row read stale).
       const own = new Set(this.opts.ownCallIds());
+      const stopWatching = this.opts.watch?.();
+      let stored: Map<string, CallOutcome>;
+      try {
+        stored = await this.opts.calls.outcomesOf(officeId, batch.calls.map((c) => c.callId));
+      } finally {
+        for (const id of stopWatching?.() ?? []) own.add(id);
+      }
+      for (const id of this.opts.ownCallIds()) own.add(id);
       const saves: CallSnapshot[] = [];
       const records: DisciplineInput[] = [];
       let next = batch.next;
