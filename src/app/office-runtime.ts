@@ -36,7 +36,7 @@ export interface OfficeRuntimeOptions {
   connect: (roleOf: (endpoint: string) => PhoneRole) => PbxPort;
   calls: Pick<CallStore, 'listOpen' | 'outcomesOf' | 'saveMany'>;
   /** Where rebuilt calls' records go. */
-  records: Pick<DisciplineStore, 'recordOnce'>;
+  records: Pick<DisciplineStore, 'recordMany'>;
   sink: CallSink;
   /** The office's PBX event log (CEL), if it has one: calls the service did not watch are rebuilt from it. */
   callLog?: (roleOf: (endpoint: string) => PhoneRole) => PbxCallLog;

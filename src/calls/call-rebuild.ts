@@ -26,9 +26,6 @@ import type { CallStore } from './call-store.js';
 
 export const REBUILT_NOTE = "rebuilt from the PBX's event log (CEL): duty-hotline was not watching this call";
 
-/** Records stored at once (each is a transaction of its own). */
-const RECORD_CONCURRENCY = 8;
-
 /** Outcomes of a row the live path could not finish: the log's account replaces them. */
 const UNFINISHED: ReadonlySet<CallOutcome> = new Set(['in-progress', 'interrupted']);
 
@@ -37,7 +34,7 @@ export interface CallRebuildOptions {
   log: PbxCallLog;
   positions: Pick<WatchStore, 'logPosition' | 'setLogPosition'>;
   calls: Pick<CallStore, 'outcomesOf' | 'saveMany'>;
-  records: Pick<DisciplineStore, 'recordOnce'>;
+  records: Pick<DisciplineStore, 'recordMany'>;
   rules: RulesContext;
   /** Calls this process knows better than the database: tracked, or with a save still queued. */
   ownCallIds: () => Iterable<string>;
@@ -110,10 +107,10 @@ export class CallRebuild {
         }
         this.#rebuild(call.events, saves, records);
       }
-      // A record names its call by the PBX's id, not by the row: both can be written at once.
-      const [, created] = await Promise.all([this.opts.calls.saveMany(saves), this.#record(records)]);
+      // Records first: a call stored whole is skipped by the next run, so its records must be in by then.
+      report.records += await this.opts.records.recordMany(records);
+      await this.opts.calls.saveMany(saves);
       report.rebuilt += saves.length;
-      report.records += created;
       report.position = ranged ? batch.next : next;
       if (!ranged) await this.opts.positions.setLogPosition(officeId, log.source, next, this.opts.now());
       onProgress?.({ ...report });
@@ -137,19 +134,5 @@ export class CallRebuild {
     saves.push({ ...last, timeline: [...last.timeline, { at, what: REBUILT_NOTE }] });
     records.push(...byType.values());
     this.opts.logger.info({ callId: last.pbxCallId, outcome: last.outcome, ringCount: last.ringCount }, 'call rebuilt from the PBX event log');
-  }
-
-  /** recordOnce for each, RECORD_CONCURRENCY at a time; how many were new. */
-  async #record(records: readonly DisciplineInput[]): Promise<number> {
-    let created = 0;
-    let next = 0;
-    const worker = async () => {
-      while (next < records.length) {
-        const record = records[next++]!;
-        if ((await this.opts.records.recordOnce(record)).created) created++;
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(RECORD_CONCURRENCY, records.length) }, worker));
-    return created;
   }
 }

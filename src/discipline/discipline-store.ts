@@ -20,6 +20,8 @@ export interface DisciplineStore {
    * its 'raised' event (by duty-hotline, actor null), a longer evidence an 'evidence-completed' one.
    */
   recordOnce(input: DisciplineInput): Promise<{ record: DisciplineRecord; created: boolean }>;
+  /** recordOnce for many (a rebuild's batch): the new ones in one transaction, the rest each as recordOnce does. Returns how many were new. */
+  recordMany(inputs: readonly DisciplineInput[]): Promise<number>;
   /**
    * A record raised by hand, with the 'raised' event given (its actor, time and text), unless its
    * subject already has a record of its type: then nothing is written and that one is returned

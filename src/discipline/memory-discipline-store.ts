@@ -58,6 +58,14 @@ export class MemoryDisciplineStore implements DisciplineStore {
     return { ok: true, record: this.#withHistory(record) };
   }
 
+  async recordMany(inputs: readonly DisciplineInput[]): Promise<number> {
+    // As the Prisma store: the last of a (subject, type) given twice.
+    const last = new Map(inputs.map((i) => [JSON.stringify([i.officeId, i.subject.kind, i.subject.id, i.type]), i]));
+    let created = 0;
+    for (const input of last.values()) if ((await this.recordOnce(input)).created) created++;
+    return created;
+  }
+
   async list(query: DisciplineQuery): Promise<DisciplineRecord[]> {
     return [...this.#byKey.values()]
       .filter(

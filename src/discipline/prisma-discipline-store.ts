@@ -35,6 +35,21 @@ export class PrismaDisciplineStore implements DisciplineStore {
     }, async (tx, row) => this.#completeEvidence(tx, toDisciplineRecord(row), input));
   }
 
+  async recordMany(inputs: readonly DisciplineInput[]): Promise<number> {
+    if (inputs.length === 0) return 0;
+    const key = (i: { officeId: string; subjectKind: string; subjectId: string; type: string }) => `${i.officeId}\n${i.subjectKind}\n${i.subjectId}\n${i.type}`;
+    // The last of a (subject, type) given twice: its evidence runs furthest.
+    const last = new Map(inputs.map((input) => [key(columnsOf(input)), input]));
+    const created = await this.prisma.$transaction(async (tx) => {
+      const rows = await tx.disciplineRecord.createManyAndReturn({ data: [...last.values()].map(columnsOf), skipDuplicates: true });
+      await tx.disciplineRecordEvent.createMany({ data: rows.map((row) => ({ recordId: row.id, seq: 1, ...raisedEventOf(last.get(key(row))!, row.createdAt) })) });
+      return new Set(rows.map(key));
+    });
+    // Records that were there already: their evidence completed, one by one as recordOnce does.
+    for (const [k, input] of last) if (!created.has(k)) await this.recordOnce(input);
+    return created.size;
+  }
+
   async raise(input: DisciplineInput, raised: RecordEvent): Promise<{ record: DisciplineRecordWithHistory; created: boolean }> {
     return this.#createOnce(input, async (tx, row) => ({ ...toDisciplineRecord(row), history: [await append(tx, row.id, 1, raised)] }), async (tx, row) => ({
       ...toDisciplineRecord(row),
@@ -157,6 +172,11 @@ async function historyOf(tx: Tx, recordId: string): Promise<RecordHistoryEntry[]
 }
 
 const nextSeq = (history: readonly RecordHistoryEntry[]) => (history.at(-1)?.seq ?? 0) + 1;
+
+const raisedEventOf = (input: DisciplineInput, at: Date) => {
+  const event = raisedByRules(input, at);
+  return { what: event.what, actor: event.actor, at: event.at, text: event.text };
+};
 
 async function append(tx: Tx, recordId: string, seq: number, event: RecordEvent): Promise<RecordHistoryEntry> {
   const row = await tx.disciplineRecordEvent.create({ data: { recordId, seq, what: event.what, actor: event.actor, at: event.at, text: event.text } });

@@ -67,7 +67,7 @@ export interface TestService {
   everyOffice<T>(path: string): Promise<T[]>;
   /** /healthz's body (200 or 503). */
   health(): Promise<HealthReport>;
-  /** Entries of GET /calls?limit=1000 for this PBX call (the API must answer 200). */
+  /** Entries of GET /calls (every page) for this PBX call (the API must answer 200). */
   callsFor(pbxCallId: string): Promise<CallJson[]>;
   /** Records about this call (GET /discipline-records?limit=1000). */
   recordsFor(pbxCallId: string): Promise<RecordJson[]>;
@@ -196,8 +196,20 @@ function harness(service: RunningService, stop: (drainTimeoutMs: number) => Prom
   };
   /** A list route's items over every office (each read by that office's supervisor). */
   const everyOffice = async <T>(path: string): Promise<T[]> => (await Promise.all(officeIds.map((office) => json<{ items: T[] }>(path, { office })))).flatMap((r) => r.items);
-  const calls = () => everyOffice<CallJson>('/calls?limit=1000');
-  const recordsFor = async (pbxCallId: string) => (await everyOffice<RecordJson>('/discipline-records?limit=1000')).filter((r) => r.subject.kind === 'call' && r.subject.id === pbxCallId);
+  /** Every page of a list route, of every office (a rebuild from the sandbox's whole CEL file can store thousands of rows). */
+  const allPages = async <T>(path: string): Promise<T[]> => {
+    const ofOffice = async (office: string) => {
+      const items: T[] = [];
+      for (let offset = 0; ; offset += 1000) {
+        const page = (await json<{ items: T[] }>(`${path}?limit=1000&offset=${offset}`, { office })).items;
+        items.push(...page);
+        if (page.length < 1000) return items;
+      }
+    };
+    return (await Promise.all(officeIds.map(ofOffice))).flat();
+  };
+  const calls = () => allPages<CallJson>('/calls');
+  const recordsFor = async (pbxCallId: string) => (await allPages<RecordJson>('/discipline-records')).filter((r) => r.subject.kind === 'call' && r.subject.id === pbxCallId);
   const waitForCallWhere = (what: string, found: (call: CallJson) => boolean, timeoutMs = 30_000) =>
     eventually(what, async () => (await calls()).find(found), timeoutMs);
   let stopped: Promise<void> | undefined;

@@ -282,6 +282,22 @@ export function storeContract(fixture: () => StoreFixture, reset: () => Promise<
       expect(again).toEqual({ record: first.record, created: false });
     });
 
+    it('recordMany: the new records at once with their raised event, one for a (subject, type) given twice (the last), the known ones completed as recordOnce does', async () => {
+      const { discipline } = fixture();
+      const a = disciplineInput('d-many-a');
+      const longer = { ...a, evidence: [...a.evidence, { at: '2026-03-02T08:00:30.000Z', what: 'caller hung up' }] };
+      expect(await discipline.recordMany([a, disciplineInput('d-many-b'), longer])).toBe(2);
+      const listed = await discipline.list({ officeId: 'default', limit: 10, offset: 0 });
+      expect(listed.map((r) => r.subject.id).sort()).toEqual(['d-many-a', 'd-many-b']);
+      const stored = (await discipline.get(listed.find((r) => r.subject.id === 'd-many-a')!.id))!;
+      expect(stored.evidence).toEqual(longer.evidence);
+      expect(stored.history.map((h) => [h.seq, h.what, h.text])).toEqual([[1, 'raised', a.reason]]);
+      const evenLonger = { ...longer, evidence: [...longer.evidence, { at: '2026-03-02T08:00:31.000Z', what: 'call ended' }] };
+      expect(await discipline.recordMany([evenLonger])).toBe(0);
+      expect((await discipline.get(stored.id))!.history.map((h) => h.what)).toEqual(['raised', 'evidence-completed']);
+      expect(await discipline.recordMany([])).toBe(0);
+    });
+
     it('recordOnce again with longer evidence (the call seen to its end) completes the evidence, nothing else', async () => {
       const { discipline } = fixture();
       const input = disciplineInput('d-complete');

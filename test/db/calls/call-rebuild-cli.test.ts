@@ -1,35 +1,44 @@
 /**
- * `duty-hotline calls rebuild`, as ops run it, over the sandbox Asterisk's own CEL of four calls
+ * `duty-hotline calls rebuild` (in-process, as main.ts registers it) over the sandbox Asterisk's own CEL of four calls
  * (test/fixtures/cel/four-calls.jsonl: answered in ring 2; 8 s unanswered with leader and bureau
  * unreachable; the caller gone in ring 2; a busy desk) into an empty call log, on both databases,
  * and its answers to bad input.
  */
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { registerCallCommands } from '../../../src/cli/call-commands.js';
+import { loadConfig } from '../../../src/platform/config/load-config.js';
 import { openDatabase } from '../../../src/platform/db/database.js';
 import { createLogger } from '../../../src/platform/logger.js';
 import { useCleanups } from '../../support/cleanups.js';
 import { DB_KINDS, keptDatabase } from '../../support/db.js';
 import { repoRoot } from '../../support/pbx/sandbox.js';
+import { CliError } from '../../../src/cli/cli-support.js';
 
-const run = promisify(execFile);
+/** The command in-process (registerCallCommands on a fresh program), its output and errors kept. */
+async function rebuildCommand(env: Record<string, string>, args: string[]): Promise<{ stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const program = new Command().exitOverride();
+  registerCallCommands(program, { config: () => loadConfig({ env }), io: { out: (t) => out.push(t), err: (t) => err.push(t) } });
+  await program.parseAsync(['node', 'duty-hotline', 'calls', 'rebuild', ...args]);
+  return { stdout: out.join('\n'), stderr: err.join('\n') };
+}
 const { defer } = useCleanups();
 const CEL = path.join(repoRoot, 'test/fixtures/cel/four-calls.jsonl');
 
 describe.each(DB_KINDS)('duty-hotline calls rebuild on %s', (kind) => {
   it('rebuilds the four calls with their outcomes and one absence, then finds nothing more to do', async () => {
     const database = await keptDatabase(kind, defer);
-    const env = {
-      ...process.env,
+    const env: Record<string, string> = {
       ...('databaseUrl' in database ? { DATABASE_URL: database.databaseUrl } : { DATABASE_URL: '', DUTY_DATA_DIR: database.dataDir }),
       DUTY_CEL_FILE: CEL,
       DUTY_RING_THRESHOLD: '3',
       DUTY_RING_ON_MS: '200',
       DUTY_RING_OFF_MS: '800',
     };
-    const cli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'calls', 'rebuild', ...args], { cwd: repoRoot, env });
+    const cli = (...args: string[]) => rebuildCommand(env, args);
     const range = ['--from', '2026-11-23T00:00:00Z', '--to', '2026-11-24T00:00:00Z'];
 
     const first = await cli(...range);
@@ -59,10 +68,11 @@ describe.each(DB_KINDS)('duty-hotline calls rebuild on %s', (kind) => {
 });
 
 describe('duty-hotline calls rebuild, bad input', () => {
-  it('a period backwards, an instant that is none, an unknown office: a clear error naming it, exit 1, nothing opened', async () => {
-    const cli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'calls', 'rebuild', ...args], { cwd: repoRoot, env: { ...process.env, DUTY_CEL_FILE: CEL } });
-    await expect(cli('--from', '2026-11-24T00:00:00Z', '--to', '2026-11-23T00:00:00Z')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('--to (2026-11-23T00:00:00Z) must be after --from (2026-11-24T00:00:00Z)') });
-    await expect(cli('--from', 'yesterday', '--to', '2026-11-23T00:00:00Z')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('--from yesterday: not an ISO-8601 instant') });
-    await expect(cli('--from', '2026-11-23T00:00:00Z', '--to', '2026-11-24T00:00:00Z', '--office', 'nowhere')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('--office nowhere: no such office') });
+  it('a period backwards, an instant that is none, an unknown office, no event log: a clear error naming it, nothing opened', async () => {
+    const cli = (...args: string[]) => rebuildCommand({ DUTY_CEL_FILE: CEL }, args);
+    await expect(cli('--from', '2026-11-24T00:00:00Z', '--to', '2026-11-23T00:00:00Z')).rejects.toThrow(new CliError('--to (2026-11-23T00:00:00Z) must be after --from (2026-11-24T00:00:00Z)'));
+    await expect(cli('--from', 'yesterday', '--to', '2026-11-23T00:00:00Z')).rejects.toThrow(new CliError('--from yesterday: not an ISO-8601 instant (e.g. 2026-12-01T00:00:00+08:00)'));
+    await expect(cli('--from', '2026-11-23T00:00:00Z', '--to', '2026-11-24T00:00:00Z', '--office', 'nowhere')).rejects.toThrow(/^--office nowhere: no such office in the config \(offices: default\)$/);
+    await expect(rebuildCommand({}, ['--from', '2026-11-23T00:00:00Z', '--to', '2026-11-24T00:00:00Z'])).rejects.toThrow(/office default has no PBX event log: set cel.file/);
   }, 60_000);
 });
