@@ -1,7 +1,8 @@
 /**
- * Calls rebuilt from CEL: the sandbox Asterisk 22's own channel event log of four calls (captured
+ * Calls rebuilt from CEL: the sandbox Asterisk 22's own channel event log of six calls (captured
  * with scripts/lib/render-asterisk-config.sh's cel_custom JSON mapping, cadence 200/800 ms, desk
- * dial timeout 8 s, leader and bureau unregistered) translated and replayed through the call rules.
+ * dial timeout 8 s; for the four office-hours calls leader and bureau unregistered, for the two
+ * after-hours ones the bureau registered) translated and replayed through the call rules.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,10 +14,13 @@ import { celCallEvents, type CelRow } from '../../../../src/pbx/asterisk/cel-tra
 
 const roles: Record<string, PhoneRole> = { desk: 'desk', leader: 'fallback', bureau: 'bureau' };
 const roleOf = (endpoint: string): PhoneRole => roles[endpoint] ?? 'other';
-const rows = readFileSync(path.join(import.meta.dirname, '../../../fixtures/cel/four-calls.jsonl'), 'utf8')
-  .split('\n')
-  .filter(Boolean)
-  .map((line) => JSON.parse(line) as CelRow);
+const fixture = (name: string) =>
+  readFileSync(path.join(import.meta.dirname, '../../../fixtures/cel', name), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as CelRow);
+// four-calls: office hours; bureau-and-outbound: after hours (23:00 in Shanghai) with the bureau phone registered
+const rows = [...fixture('four-calls.jsonl'), ...fixture('bureau-and-outbound.jsonl')];
 const ctx = { officeId: 'default', rules: { threshold: 3, cadence: { onMs: 200, offMs: 800 } } };
 
 function rebuilt(caller: string) {
@@ -58,6 +62,22 @@ describe('a call rebuilt from CEL', () => {
     const { call, events } = rebuilt('13900000004');
     expect(call).toMatchObject({ outcome: 'busy', reachedNobody: true });
     expect(events.filter((e) => e.kind === 'LegUnreachable').map((e) => 'endpoint' in e && e.endpoint)).toEqual(['leader', 'bureau']);
+  });
+
+  it('after hours, the bureau answers: bureau, no record', () => {
+    const { call, records } = rebuilt('13900000005');
+    expect(call).toMatchObject({ direction: 'inbound', outcome: 'bureau', answeredBy: 'bureau', deskEndpoint: null, reachedNobody: false });
+    expect(records).toEqual([]);
+  });
+
+  it('the desk dials the bureau: an outbound call the bureau answered, no ring deadline, no record', () => {
+    const linkedid = rows.find((r) => r.eventtype === 'CHAN_START' && r.uniqueid === r.linkedid && r.channame.startsWith('PJSIP/desk-'))!.linkedid;
+    const events = celCallEvents(rows.filter((r) => r.linkedid === linkedid), roleOf);
+    expect(events[0]).toMatchObject({ kind: 'CallOffered', direction: 'outbound', placedBy: { endpoint: 'desk', role: 'desk' }, dialed: 'bureau' });
+    const { effects } = replayCall(events, ctx);
+    const call = effects.filter((e) => e.kind === 'save').at(-1)!.call;
+    expect(call).toMatchObject({ direction: 'outbound', outcome: 'answered', answeredBy: 'bureau' });
+    expect(effects.filter((e) => e.kind === 'record')).toEqual([]);
   });
 
   it('rows out of order are sorted by time; a call whose caller channel is missing gives nothing', () => {
