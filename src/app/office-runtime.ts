@@ -10,6 +10,7 @@ import { closeUnfinishedCalls } from '../calls/unfinished-calls.js';
 import { UnreachedCalls } from '../calls/unreached-calls.js';
 import { describeAttempts, type RulesContext } from '../core/call/call-rules.js';
 import { CallRebuild } from '../calls/call-rebuild.js';
+import type { OwnCalls } from '../calls/own-calls.js';
 import type { DutyAttribution } from '../core/discipline/discipline-model.js';
 import type { PhoneRole } from '../core/phone-role.js';
 import type { OfficeId } from '../core/office.js';
@@ -99,6 +100,8 @@ export async function createOfficeRuntime(options: OfficeRuntimeOptions): Promis
   // never closed, so those calls would be skipped), the sweep waits for both; the live set it was
   // given stays valid meanwhile, since a call gone from the PBX does not come back.
   let sweeps = Promise.resolve();
+  // The calls this process knows better than the database (src/calls/own-calls.ts): the sweep and the rebuild leave them.
+  const ownCalls: OwnCalls = { ownCallIds: () => [...tracker.callIds(), ...options.pendingCallIds(office.id)], watch: () => tracker.watch() };
   const closeUnfinished = async (live: ReadonlySet<string>): Promise<void> => {
     await options.storedCallsReady;
     if (stopping) return;
@@ -108,8 +111,7 @@ export async function createOfficeRuntime(options: OfficeRuntimeOptions): Promis
         store: options.calls,
         sink: options.sink,
         live,
-        ownCallIds: () => [...tracker.callIds(), ...options.pendingCallIds(office.id)],
-        watch: () => tracker.watch(),
+        ...ownCalls,
         now: () => pbx.clock.now(),
         stopping: () => stopping,
       });
@@ -128,8 +130,7 @@ export async function createOfficeRuntime(options: OfficeRuntimeOptions): Promis
       calls: options.calls,
       records: options.records,
       rules,
-      ownCallIds: () => [...tracker.callIds(), ...options.pendingCallIds(office.id)],
-      watch: () => tracker.watch(),
+      ...ownCalls,
       now: () => pbx.clock.now(),
       logger: callsLog.child({ component: 'rebuild' }),
     });

@@ -23,23 +23,20 @@ import type { WatchStore } from '../watch/watch-store.js';
 import type { DisciplineInput } from '../core/discipline/discipline-model.js';
 import type { DisciplineStore } from '../discipline/discipline-store.js';
 import type { CallStore } from './call-store.js';
+import { readBesideOwnCalls, type OwnCalls } from './own-calls.js';
 
 export const REBUILT_NOTE = "rebuilt from the PBX's event log (CEL): duty-hotline was not watching this call";
 
 /** Outcomes of a row the live path could not finish: the log's account replaces them. */
 const UNFINISHED: ReadonlySet<CallOutcome> = new Set(['in-progress', 'interrupted']);
 
-export interface CallRebuildOptions {
+export interface CallRebuildOptions extends OwnCalls {
   officeId: OfficeId;
   log: PbxCallLog;
   positions: Pick<WatchStore, 'logPosition' | 'setLogPosition'>;
   calls: Pick<CallStore, 'outcomesOf' | 'saveMany'>;
   records: Pick<DisciplineStore, 'recordMany'>;
   rules: RulesContext;
-  /** Calls this process knows better than the database: tracked, or with a save still queued. */
-  ownCallIds: () => Iterable<string>;
-  /** Collects the calls that get an event while the database is read (CallTracker.watch). */
-  watch?: () => () => ReadonlySet<string>;
   now: () => Date;
   logger: Logger;
 }
@@ -78,17 +75,7 @@ export class CallRebuild {
       const from = report.position;
       const batch = await log.read(from);
       if (batch.skippedLines > 0) this.opts.logger.warn({ lines: batch.skippedLines, log: log.source }, 'lines of the PBX event log that are no CEL record were skipped');
-      // As the unfinished-call sweep does: this process's calls before the read, those with an event
-      // during it, and those with a save queued after it (a live save landing meanwhile made the row read stale).
-      const own = new Set(this.opts.ownCallIds());
-      const stopWatching = this.opts.watch?.();
-      let stored: Map<string, CallOutcome>;
-      try {
-        stored = await this.opts.calls.outcomesOf(officeId, batch.calls.map((c) => c.callId));
-      } finally {
-        for (const id of stopWatching?.() ?? []) own.add(id);
-      }
-      for (const id of this.opts.ownCallIds()) own.add(id);
+      const { result: stored, own } = await readBesideOwnCalls(this.opts, () => this.opts.calls.outcomesOf(officeId, batch.calls.map((c) => c.callId)));
       const saves: CallSnapshot[] = [];
       const records: DisciplineInput[] = [];
       let next = batch.next;

@@ -21,6 +21,7 @@ import { snapshotOf, type CallSnapshot, type TimelineEntry } from '../core/call/
 import type { OfficeId } from '../core/office.js';
 import type { CallStore } from './call-store.js';
 import type { CallSink } from './call-tracker.js';
+import { readBesideOwnCalls, type OwnCalls } from './own-calls.js';
 
 export const END_NOT_OBSERVED = 'end not observed: the service was not listening (restart)';
 
@@ -40,20 +41,13 @@ export function closeUnobserved(call: CallSnapshot, at: Date): CallSnapshot {
   };
 }
 
-export interface CloseUnfinishedOptions {
+export interface CloseUnfinishedOptions extends OwnCalls {
   /** The office whose calls are swept (live, own and the ids below are that office's). */
   officeId: OfficeId;
   store: Pick<CallStore, 'listOpen'>;
   sink: Pick<CallSink, 'saveCall'>;
   /** The call ids the PBX listed as live: calls it still has. */
   live: ReadonlySet<string>;
-  /**
-   * Calls this process knows better than the database: tracked, or with a save still queued.
-   * Asked before reading the database and again just before queueing.
-   */
-  ownCallIds: () => Iterable<string>;
-  /** Collects the calls that get an event while the database is read (CallTracker.watch). */
-  watch: () => () => ReadonlySet<string>;
   /** The PBX clock. */
   now: () => Date;
   /** True once the service is stopping: nothing is queued then (the next start closes them). */
@@ -70,16 +64,8 @@ export interface CloseUnfinishedOptions {
  * snapshots are queued (which, coalescing with it, would otherwise replace it).
  */
 export async function closeUnfinishedCalls(opts: CloseUnfinishedOptions): Promise<CallRecord[]> {
-  const own = new Set(opts.ownCallIds());
-  const stopWatching = opts.watch();
-  let open: CallRecord[];
-  try {
-    open = await opts.store.listOpen(opts.officeId);
-  } finally {
-    for (const id of stopWatching()) own.add(id);
-  }
+  const { result: open, own } = await readBesideOwnCalls(opts, () => opts.store.listOpen(opts.officeId));
   if (opts.stopping?.()) return [];
-  for (const id of opts.ownCallIds()) own.add(id);
   const at = opts.now();
   const closing = open.filter((call) => !opts.live.has(call.pbxCallId) && !own.has(call.pbxCallId));
   for (const call of closing) opts.sink.saveCall(closeUnobserved(call, at));

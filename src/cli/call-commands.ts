@@ -9,6 +9,7 @@
  */
 import type { Command } from 'commander';
 import { CallRebuild, type RebuildReport } from '../calls/call-rebuild.js';
+import { NO_OWN_CALLS } from '../calls/own-calls.js';
 import { PrismaCallStore } from '../calls/prisma-call-store.js';
 import type { Config } from '../platform/config/config-schema.js';
 import { officesOf } from '../platform/config/offices.js';
@@ -61,7 +62,7 @@ export function registerCallCommands(program: Command, deps: { config: () => Con
           calls: store,
           records: discipline,
           rules: { officeId: office.id, rules: { threshold: config.rings.threshold, cadence: { onMs: config.rings.onMs, offMs: config.rings.offMs } }, dutyAt: (desk, at) => roster.dutyAt(desk, at) },
-          ownCallIds: () => [],
+          ...NO_OWN_CALLS,
           now: () => new Date(),
           logger,
         });

@@ -7,6 +7,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { CallRebuild, REBUILT_NOTE } from '../../../src/calls/call-rebuild.js';
 import { MemoryCallStore } from '../../../src/calls/memory-call-store.js';
+import { NO_OWN_CALLS } from '../../../src/calls/own-calls.js';
 import type { PhoneRole } from '../../../src/core/phone-role.js';
 import { MemoryDisciplineStore } from '../../../src/discipline/memory-discipline-store.js';
 import { CelFileLog } from '../../../src/pbx/asterisk/cel-file-log.js';
@@ -30,6 +31,7 @@ function setUp(own: Set<string>) {
     calls,
     records,
     rules: { officeId: 'default', rules: { threshold: 3, cadence: { onMs: 200, offMs: 800 } } },
+    ...NO_OWN_CALLS,
     ownCallIds: () => own,
     now: () => new Date('2026-12-02T00:00:00Z'),
     logger: pino({ level: 'silent' }),
