@@ -26,6 +26,11 @@
 #   DUTY_PBX_SCHEDULE_YEARS [2026] the years rendered when the generated schedule is missing:
 #   the year of the PBX clock the demo and the PBX tests pin (2026-11-23 10:00 in Shanghai), a
 #   year the bundled holiday calendar always has, so they do not depend on the day they run.
+#   DUTY_PBX_CEL_PG [auto] the channel event log (CEL) also goes to a PostgreSQL table (cel_pgsql):
+#   auto: when a PostgreSQL answers on 127.0.0.1:5432 (trust auth), into the table cel of the
+#   database DUTY_PBX_CEL_PG_DB [duty_pbx_cel] as DUTY_PBX_CEL_PG_USER [postgres], both created
+#   (sql/asterisk-cel.sql) before Asterisk starts; off: the CEL file only. DUTY_PBX_CEL_PG_HOST /
+#   _PORT name another server. The CEL file (var/log/asterisk/cel-custom/duty-cel.jsonl) is always written.
 #   Tests want short ringing: DUTY_DIAL_TIMEOUT=8 bash scripts/pbx.sh up (as scripts/test.sh)
 #
 # Calls are routed by the generated schedule (dialplan/generated/duty-schedule.conf): up, restart
@@ -69,7 +74,8 @@ MARKER="$ROOT/.duty-pbx-root"
 SETTINGS="$STATE/settings.env"
 SETTING_NAMES=(DUTY_PBX_BIND DUTY_PBX_AMI_PORT DUTY_PBX_AMI_USER DUTY_PBX_AMI_SECRET DUTY_PBX_AMI_PERMIT DUTY_PBX_SIP_PORT
   DUTY_PBX_HTTP_PORT DUTY_PBX_DESK_PORT DUTY_PBX_LEADER_PORT DUTY_PBX_BUREAU_PORT DUTY_DIAL_TIMEOUT DUTY_RING_ON_MS
-  DUTY_RING_OFF_MS DUTY_PBX_RTP_START DUTY_PBX_RTP_END DUTY_PBX_NAT DUTY_DESK_RING_TIMEOUT DUTY_FALLBACK_RING_TIMEOUT)
+  DUTY_RING_OFF_MS DUTY_PBX_RTP_START DUTY_PBX_RTP_END DUTY_PBX_NAT DUTY_DESK_RING_TIMEOUT DUTY_FALLBACK_RING_TIMEOUT
+  DUTY_PBX_CEL_PG DUTY_PBX_CEL_PG_HOST DUTY_PBX_CEL_PG_PORT DUTY_PBX_CEL_PG_DB DUTY_PBX_CEL_PG_USER DUTY_PBX_CEL_PG_TABLE)
 
 load_saved_settings() { # see "A running sandbox keeps the settings..." above
 
@@ -239,15 +245,34 @@ ensure_schedule_rendered() { # the generated dialplan, rendered from the configu
     say "WARNING: could not render dialplan/generated/duty-schedule.conf: calls will ring the desk only (duty-inbound's last resort)"
 }
 
+prepare_cel_table() { # the database and table cel_pgsql writes to (sql/asterisk-cel.sql), before Asterisk loads it
+  [[ ${DUTY_PBX_CEL_PG:-auto} != off ]] || { unset DUTY_PBX_CEL_PG_HOST; return 0; }
+  if [[ -z ${DUTY_PBX_CEL_PG_HOST:-} ]]; then
+    if ! command -v psql >/dev/null || ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+      say "no PostgreSQL answers on 127.0.0.1:5432: the channel event log goes to the CEL file only (cel_pgsql not loaded)"
+      return 0
+    fi
+    export DUTY_PBX_CEL_PG_HOST=127.0.0.1 DUTY_PBX_CEL_PG_PORT=5432
+  fi
+  export DUTY_PBX_CEL_PG_DB=${DUTY_PBX_CEL_PG_DB:-duty_pbx_cel} DUTY_PBX_CEL_PG_USER=${DUTY_PBX_CEL_PG_USER:-postgres} DUTY_PBX_CEL_PG_TABLE=${DUTY_PBX_CEL_PG_TABLE:-cel}
+  local pg=(psql -X -q -v ON_ERROR_STOP=1 -h "$DUTY_PBX_CEL_PG_HOST" -p "${DUTY_PBX_CEL_PG_PORT:-5432}" -U "$DUTY_PBX_CEL_PG_USER")
+  if [[ -z $("${pg[@]}" -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$DUTY_PBX_CEL_PG_DB'" 2>/dev/null) ]]; then
+    "${pg[@]}" -d postgres -c "CREATE DATABASE \"$DUTY_PBX_CEL_PG_DB\"" >/dev/null || die "could not create the CEL database $DUTY_PBX_CEL_PG_DB (set DUTY_PBX_CEL_PG=off to do without)"
+  fi
+  [[ $DUTY_PBX_CEL_PG_TABLE == cel ]] || die "DUTY_PBX_CEL_PG_TABLE: the sandbox creates the table cel only (sql/asterisk-cel.sql)"
+  "${pg[@]}" -d "$DUTY_PBX_CEL_PG_DB" -f "$repo/sql/asterisk-cel.sql" >/dev/null || die "could not create the CEL table in $DUTY_PBX_CEL_PG_DB"
+}
+
 render_config() { # render the project's config into the root's /etc/asterisk
   mkdir -p "$STATE"
   ensure_schedule_rendered
+  prepare_cel_table
   "$render" "$ROOT/etc/asterisk" "$repo/dialplan" || die "could not render the Asterisk config"
 }
 
 config_hash() { # of everything we render; recorded at each start to spot changes
   (cd "$ROOT/etc/asterisk" && shopt -s nullglob && cat manager.conf http.conf ari.conf modules.conf logger.conf indications.conf \
-    rtp.conf musiconhold.conf pjsip.conf cel.conf cel_custom.conf extensions.conf dialplan/*.conf dialplan/generated/*.conf dialplan/local/*.conf) | md5sum | cut -c1-32
+    rtp.conf musiconhold.conf pjsip.conf cel.conf cel_custom.conf cel_pgsql.con[f] extensions.conf dialplan/*.conf dialplan/generated/*.conf dialplan/local/*.conf) | md5sum | cut -c1-32
 }
 
 # ---------------------------------------------------------------- Asterisk

@@ -202,6 +202,7 @@ export async function createOfficeRuntime(options: OfficeRuntimeOptions): Promis
       clearTimeout(sweepTimer);
       clearInterval(rebuildTimer);
       await pbx.stop();
+      await callLog?.close?.();
       tracker.close();
     },
     health() {

@@ -43,7 +43,7 @@ import type { DisciplineStore } from '../discipline/discipline-store.js';
 import { registerDisciplineWrites, type DisciplineFacts } from '../discipline/discipline-writes.js';
 import { PrismaDisciplineStore } from '../discipline/prisma-discipline-store.js';
 import { AsteriskPort } from '../pbx/asterisk/asterisk-port.js';
-import { CelFileLog } from '../pbx/asterisk/cel-file-log.js';
+import { openCelLog } from '../pbx/asterisk/open-cel-log.js';
 import type { PbxPort } from '../pbx/pbx-port.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config/config-schema.js';
@@ -160,7 +160,10 @@ export async function startService(config: Config, { logger, clock: localClock =
         calls,
         records: discipline,
         sink,
-        ...(office.celFile && { callLog: (roleOf: (endpoint: string) => PhoneRole) => new CelFileLog(office.celFile, roleOf) }),
+        ...(office.cel && {
+          callLog: (roleOf: (endpoint: string) => PhoneRole) =>
+            openCelLog(office.cel!, roleOf, (err) => logger.warn({ err, office: office.id }, "the connection to the PBX's event log table was lost; the next read opens another")),
+        }),
         logPositions: watchStore,
         rebuildIntervalMs: config.cel.rebuildIntervalMs,
         pendingCallIds: (officeId) => callWrites.pendingCallIds(officeId),

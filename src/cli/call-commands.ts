@@ -16,7 +16,7 @@ import { officesOf } from '../platform/config/offices.js';
 import { openDatabase } from '../platform/db/database.js';
 import { createLogger } from '../platform/logger.js';
 import { PrismaDisciplineStore } from '../discipline/prisma-discipline-store.js';
-import { CelFileLog } from '../pbx/asterisk/cel-file-log.js';
+import { openCelLog } from '../pbx/asterisk/open-cel-log.js';
 import { LiveRoster } from '../roster/live-roster.js';
 import { createPrismaRosterStores } from '../roster/prisma-roster-store.js';
 import { endpointRoles } from '../schedule/endpoint-roles.js';
@@ -44,12 +44,14 @@ export function registerCallCommands(program: Command, deps: { config: () => Con
       const offices = officesOf(config);
       const office = opts.office === undefined ? offices[0] : offices.find((o) => o.id === opts.office);
       if (!office) throw new CliError(`--office ${opts.office}: no such office in the config (offices: ${offices.map((o) => o.id).join(', ')})`);
-      if (!office.celFile) throw new CliError(`office ${office.id} has no PBX event log: set cel.file (or offices[].cel.file) to the file Asterisk's cel_custom writes`);
+      const cel = office.cel;
+      if (!cel) throw new CliError(`office ${office.id} has no PBX event log: set cel.file (or offices[].cel.file) to the file Asterisk's cel_custom writes, or cel.table to the table its cel_pgsql writes`);
       const schedule = await loadScheduleFile(office.scheduleFile).catch(() => undefined);
       const roles = endpointRoles(office.endpoints, schedule);
       // Errors only, and they would go to stdout: the progress and the summary are the command's output.
       const logger = createLogger('error');
       const db = await openDatabase({ url: config.database.url || undefined, dataDir: config.database.dataDir, logger });
+      const log = openCelLog(cel, roles.roleOf);
       try {
         const store = new PrismaCallStore(db.prisma);
         const discipline = new PrismaDisciplineStore(db.prisma);
@@ -57,7 +59,7 @@ export function registerCallCommands(program: Command, deps: { config: () => Con
         await roster.loadWindow(new Date(from.getTime() - 2 * 24 * 3600_000), new Date(to.getTime() + 24 * 3600_000));
         const rebuild = new CallRebuild({
           officeId: office.id,
-          log: new CelFileLog(office.celFile, roles.roleOf),
+          log,
           positions: new PrismaWatchStore(db.prisma),
           calls: store,
           records: discipline,
@@ -70,6 +72,7 @@ export function registerCallCommands(program: Command, deps: { config: () => Con
         const report = await rebuild.run({ from, to, onProgress: (r) => io.err(`calls rebuild: ${line(r)} (log position ${r.position})`) });
         io.out(`office ${office.id}, ${from.toISOString()} – ${to.toISOString()}: ${line(report)}`);
       } finally {
+        await log.close?.();
         await db.close();
       }
     });

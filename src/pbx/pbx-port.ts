@@ -51,12 +51,14 @@ export interface PbxLogCall {
 /**
  * The PBX's own record of its calls, kept whatever this service does (Asterisk: CEL), read from a
  * position: the calls that ended there, and the position to read from next (calls not ended yet
- * are read again then). Positions are the log's own (a byte offset for a file); `source` names the
+ * are read again then). Positions are the log's own (a byte offset for a file, the id of a call's end for a table); `source` names the
  * log, so a position is never used with another one.
  */
 export interface PbxCallLog {
   readonly source: string;
   read(from: number): Promise<{ calls: PbxLogCall[]; next: number; done: boolean; skippedLines: number }>;
+  /** Lets go of what reading holds open (a database connection). */
+  close?(): Promise<void>;
 }
 
 /** A tone's cadence: how long it sounds, then how long it is silent, per cycle. */

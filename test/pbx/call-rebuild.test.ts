@@ -38,6 +38,9 @@ async function callOf(sut: TestService, caller: string): Promise<CallJson> {
   return sut.waitForCall(caller, (c) => c.endedAt !== null, 30_000);
 }
 
+/** The three calls of the first test, as rebuilt from the CEL file. */
+let stoppedCalls: Record<'answered' | 'unanswered' | 'abandoned', CallJson> | undefined;
+
 describe('calls taken while the service was stopped', () => {
   it('three calls (answered in ring 2, 3 rings unanswered, caller gone in ring 2) are rebuilt with those outcomes and one absence; a second restart changes nothing', async () => {
     // The service has run against this database (its schema, its position in the log), then stopped.
@@ -72,6 +75,7 @@ describe('calls taken while the service was stopped', () => {
       expect([u.outcome, u.ringCount, u.reachedNobody]).toEqual(['absence', 3, true]);
       expect([c.outcome, c.ringCount]).toEqual(['abandoned', 2]);
       rebuilt.push(a, u, c);
+      stoppedCalls = { answered: a, unanswered: u, abandoned: c };
       for (const call of [a, u, c]) expect(call.timeline.map((e) => e.what)).toContain(REBUILT_NOTE);
       await expect.poll(async () => (await after.recordsFor(u.pbxCallId)).map((r) => [r.type, r.status]), { timeout: 10_000 }).toEqual([['absence', 'open']]);
       expect(await after.recordsFor(a.pbxCallId)).toEqual([]);
@@ -94,6 +98,29 @@ describe('calls taken while the service was stopped', () => {
       await again.stop();
     }
   }, 120_000);
+
+  it("the same calls, read from the table Asterisk's cel_pgsql writes (the PostgreSQL deployment), are rebuilt alike into another database", async () => {
+    const { celDatabaseUrl } = pbxSettings();
+    if (!celDatabaseUrl) throw new Error('the sandbox writes no CEL table: start it with a PostgreSQL on 127.0.0.1:5432 (DUTY_PBX_CEL_PG=auto)');
+    expect(stoppedCalls, 'the calls of the test before').toBeDefined();
+    const { answered, unanswered, abandoned } = stoppedCalls!;
+    const other = await keptDatabase('postgres', (cleanup) => cleanups.push(cleanup));
+    const sut = await startTestService({ ...other, pbx: 'sandbox', config: { 'cel.table': 'cel', 'cel.databaseUrl': celDatabaseUrl, 'cel.rebuildIntervalMs': 500 } });
+    try {
+      const a = await callOf(sut, answered.callerNumber!);
+      const u = await callOf(sut, unanswered.callerNumber!);
+      const c = await callOf(sut, abandoned.callerNumber!);
+      expect([a.pbxCallId, a.outcome, a.ringCount, a.answeredBy]).toEqual([answered.pbxCallId, 'answered', 2, 'desk']);
+      expect([u.pbxCallId, u.outcome, u.ringCount, u.reachedNobody]).toEqual([unanswered.pbxCallId, 'absence', 3, true]);
+      expect([c.pbxCallId, c.outcome, c.ringCount]).toEqual([abandoned.pbxCallId, 'abandoned', 2]);
+      for (const call of [a, u, c]) expect(call.timeline.map((e) => e.what)).toContain(REBUILT_NOTE);
+      await expect.poll(async () => (await sut.recordsFor(u.pbxCallId)).map((r) => [r.type, r.status]), { timeout: 10_000 }).toEqual([['absence', 'open']]);
+      // Read to the end: a second run has nothing to add.
+      expect((await sut.service.offices[0]!.rebuild!.run()).rebuilt).toBe(0);
+    } finally {
+      await sut.stop();
+    }
+  }, 60_000);
 });
 
 describe('a service killed while the desk rings', () => {

@@ -16,6 +16,9 @@ const AmiSettings = Type.Object(
   { default: {}, additionalProperties: false },
 );
 
+/** A table Asterisk's cel_pgsql writes (sql/asterisk-cel.sql): `cel` or `schema.cel`; empty: none. */
+const CelTable = Type.String({ pattern: '^$|^[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?$', default: '' });
+
 const EndpointSettings = Type.Object(
   {
     desk: Type.Intersect([Endpoints], { default: ['desk'] }),
@@ -37,8 +40,8 @@ const OfficeSettings = Type.Object(
     ami: AmiSettings,
     endpoints: EndpointSettings,
     schedule: Type.Object({ file: Type.String({ minLength: 1, default: 'dialplan/schedule.example.yaml' }) }, { default: {}, additionalProperties: false }),
-    /** This office's PBX event log (CEL) file; empty: no calls are rebuilt for it. */
-    cel: Type.Object({ file: Type.String({ default: '' }) }, { default: {}, additionalProperties: false }),
+    /** This office's PBX event log (CEL): the file cel_custom writes or the table cel_pgsql writes (one of them); neither: no calls are rebuilt for it. */
+    cel: Type.Object({ file: Type.String({ default: '' }), table: CelTable }, { default: {}, additionalProperties: false }),
   },
   { additionalProperties: false },
 );
@@ -91,8 +94,12 @@ export const ConfigSchema = Type.Object(
     /** Calls rebuilt from the PBX's own event log (src/calls/call-rebuild.ts) for the times the service was not watching. */
     cel: Type.Object(
       {
-        /** The JSON-lines file Asterisk's cel_custom writes (of the office "default", when `offices` is empty); empty: no rebuild. */
+        /** The JSON-lines file Asterisk's cel_custom writes (of the office "default", when `offices` is empty); empty: none. */
         file: Type.String({ default: '' }),
+        /** Or the table Asterisk's cel_pgsql writes (sql/asterisk-cel.sql), in cel.databaseUrl; empty: none. Neither: no rebuild. */
+        table: CelTable,
+        /** The PostgreSQL database that holds the cel tables; empty: the service's own (database.url). */
+        databaseUrl: Type.String({ default: '' }),
         /** Besides at start and after every AMI (re)connection, the log is read this often. */
         rebuildIntervalMs: Type.Integer({ minimum: 100, maximum: 3600_000, default: 60_000 }),
       },
@@ -218,6 +225,8 @@ export const ENV_OVERRIDES: Record<string, string> = {
   DUTY_LOG_LEVEL: 'log.level',
   DUTY_SCHEDULE_FILE: 'schedule.file',
   DUTY_CEL_FILE: 'cel.file',
+  DUTY_CEL_TABLE: 'cel.table',
+  DUTY_CEL_DATABASE_URL: 'cel.databaseUrl',
   DUTY_CALENDAR_OVERRIDES: 'schedule.calendarOverrides',
   DUTY_SCHEDULE_YEARS: 'schedule.years',
   DUTY_DIALPLAN_GENERATED_DIR: 'schedule.generatedDir',

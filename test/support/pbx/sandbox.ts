@@ -36,6 +36,9 @@ export interface PbxSettings {
   /** The chroot and Asterisk's full log inside it. */
   root: string;
   fullLogPath: string;
+  /** The channel event log: the file cel_custom writes, and the database whose table cel cel_pgsql writes (null: not loaded). */
+  celFile: string;
+  celDatabaseUrl: string | null;
 }
 
 function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -85,6 +88,11 @@ export function pbxSettings(processEnv: NodeJS.ProcessEnv = process.env): PbxSet
     dialTimeoutS: intEnv(env, 'DUTY_DIAL_TIMEOUT', 20),
     root,
     fullLogPath: path.join(root, 'var', 'log', 'asterisk', 'full'),
+    celFile: path.join(root, 'var', 'log', 'asterisk', 'cel-custom', 'duty-cel.jsonl'),
+    celDatabaseUrl:
+      env.DUTY_PBX_CEL_PG_HOST && env.DUTY_PBX_CEL_PG !== 'off'
+        ? `postgresql://${env.DUTY_PBX_CEL_PG_USER || 'postgres'}@${env.DUTY_PBX_CEL_PG_HOST}:${env.DUTY_PBX_CEL_PG_PORT || '5432'}/${env.DUTY_PBX_CEL_PG_DB || 'duty_pbx_cel'}`
+        : null,
   };
 }
 

@@ -56,7 +56,7 @@ describe('offices', () => {
         ami: { host: '127.0.0.1', port: 6038, username: 'duty', secret: 'duty-secret', actionTimeoutMs: 10_000, reconnectInitialMs: 250, reconnectMaxMs: 10_000 },
         endpoints: { desk: ['desk-a'], fallback: ['leader'], bureau: ['bureau'] },
         scheduleFile: 'dialplan/schedule.example.yaml',
-        celFile: '',
+        cel: null,
       },
     ]);
   });
@@ -84,5 +84,25 @@ describe('offices', () => {
     expect(() => loadConfig({ file: bad })).toThrow(/offices\.0\.id: must match pattern/);
     const unknown = file(JSON.stringify({ offices: [{ id: 'a', pbx: {} }] }));
     expect(() => loadConfig({ file: unknown })).toThrow(/offices\.0\.pbx: unknown setting/);
+  });
+});
+
+describe('the PBX event log (cel)', () => {
+  it('is a file, a table in the service database, or a table in a database of its own', () => {
+    expect(officesOf(loadConfig({ overrides: { 'cel.file': '/var/log/asterisk/cel-custom/duty-cel.jsonl' } }))[0]!.cel).toEqual({ file: '/var/log/asterisk/cel-custom/duty-cel.jsonl' });
+    expect(officesOf(loadConfig({ overrides: { 'cel.table': 'cel', 'database.url': 'postgresql://127.0.0.1/duty' } }))[0]!.cel).toEqual({ table: 'cel', databaseUrl: 'postgresql://127.0.0.1/duty' });
+    const own = loadConfig({ overrides: { 'cel.table': 'asterisk.cel', 'cel.databaseUrl': 'postgresql://pbx-db/asterisk' } });
+    expect(officesOf(own)[0]!.cel).toEqual({ table: 'asterisk.cel', databaseUrl: 'postgresql://pbx-db/asterisk' });
+    const offices = file(JSON.stringify({ database: { url: 'postgresql://127.0.0.1/duty' }, offices: [{ id: 'a', cel: { table: 'cel_a' } }, { id: 'b' }] }));
+    expect(officesOf(loadConfig({ file: offices })).map((o) => o.cel)).toEqual([{ table: 'cel_a', databaseUrl: 'postgresql://127.0.0.1/duty' }, null]);
+  });
+
+  it('names a table with the embedded database, both a file and a table, and a bad table name', () => {
+    expect(() => loadConfig({ overrides: { 'cel.table': 'cel' } })).toThrow(/cel\.table: Asterisk's cel_pgsql writes to PostgreSQL, and neither cel\.databaseUrl nor database\.url names one/);
+    expect(() => loadConfig({ overrides: { 'cel.table': 'cel', 'cel.file': 'x.jsonl', 'database.url': 'postgresql://127.0.0.1/duty' } })).toThrow(/cel: set file \(cel_custom\) or table \(cel_pgsql\), not both/);
+    const both = file(JSON.stringify({ database: { url: 'postgresql://127.0.0.1/duty' }, offices: [{ id: 'a', cel: { table: 'cel', file: 'x' } }] }));
+    expect(() => loadConfig({ file: both })).toThrow(/offices\.0\.cel: set file/);
+    expect(() => loadConfig({ overrides: { 'cel.table': 'cel; drop table x', 'database.url': 'postgresql://127.0.0.1/duty' } })).toThrow(/cel\.table: must match pattern/);
+    expect(() => loadConfig({ env: { DUTY_CEL_TABLE: 'cel' } })).toThrow(/cel\.table/);
   });
 });
