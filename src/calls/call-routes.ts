@@ -6,7 +6,11 @@ import { parsePage, parseRange } from '../platform/http/range.js';
 import { DateTime, ErrorBody, Nullable, OfficeParam, RangeQuery, TimelineEntry } from '../platform/http/schemas.js';
 import { CALL_DIRECTIONS, CALL_OUTCOMES } from '../core/call/call-model.js';
 import type { ViewerOf } from '../access/viewer.js';
+import type { CallRecord } from './call-record.js';
+import { REBUILT_NOTE } from './call-rebuild.js';
 import type { CallService } from './call-service.js';
+
+const callJson = (call: CallRecord) => ({ ...withIsoDates(call), rebuilt: call.timeline.some((e) => e.what === REBUILT_NOTE) });
 
 const Call = Type.Object({
   id: Type.String(),
@@ -29,6 +33,7 @@ const Call = Type.Object({
   content: Nullable(Type.String()),
   handling: Nullable(Type.String()),
   timeline: Type.Array(TimelineEntry),
+  rebuilt: Type.Boolean({ description: "rebuilt from the PBX's event log (CEL): duty-hotline was not watching when it rang" }),
   createdAt: DateTime,
   updatedAt: DateTime,
 });
@@ -50,7 +55,7 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ calls: CallService; viewerO
     async (request) => {
       const { office, direction, outcome, reachedNobody } = request.query;
       const items = await calls.list({ ...parseRange(request.query), ...(office && { officeId: office }), ...(direction && { direction }), ...(outcome && { outcome }), ...(reachedNobody !== undefined && { reachedNobody }), ...parsePage(request.query) }, await viewerOf(request));
-      return { items: items.map(withIsoDates) };
+      return { items: items.map(callJson) };
     },
   );
 
@@ -67,7 +72,7 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ calls: CallService; viewerO
     async (request) => {
       const call = await calls.get(request.params.id, await viewerOf(request));
       if (!call) throw notFound(`call ${request.params.id}`);
-      return withIsoDates(call);
+      return callJson(call);
     },
   );
 };

@@ -11,6 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveAmiFixture } from '../support/pbx/ami-fixtures.js';
+import { callFromCel, celMark } from '../support/pbx/cel-log.js';
 import { ensurePbxUp, openAmiTap, type AmiTap } from '../support/pbx/sandbox.js';
 import { RING_MS, startTestService, uniqueCaller, type CallJson, type TestService } from '../support/service-harness.js';
 import { placeCall, startDesk, unregisterPhone } from '../support/pbx/sipp.js';
@@ -156,6 +157,7 @@ describe('the service places a call to the desk through its PBX port', () => {
     await desk.registered;
     const before = (await sut.health()).calls.reachedNobody.count;
     const mark = tap.mark();
+    const celFrom = await celMark();
     let callId: string;
     try {
       callId = await sut.service.pbx.originate({ endpoint: 'desk', timeoutMs: 5 * RING_MS });
@@ -171,6 +173,8 @@ describe('the service places a call to the desk through its PBX port', () => {
     expect(whats(call)).toContain('desk phone desk not answered');
     expect(whats(call).filter((w) => /absence|reached nobody/.test(w))).toEqual([]);
     expect(await settled(call)).toEqual({ records: [], reachedNobody: before });
+    const fromCel = await callFromCel(callId, celFrom);
+    expect(fromCel).toMatchObject({ direction: 'originated', outcome: 'unanswered', deskEndpoint: 'desk', answeredAt: null, ringCount: call.ringCount, reachedNobody: false });
 
     const frames = await tap.waitCallEnded(callId, { from: mark });
     // Originate's ChannelId is the first channel's Uniqueid, and the Linkedid of every channel of the call.

@@ -76,7 +76,7 @@ describe('calls taken while the service was stopped', () => {
       expect([c.outcome, c.ringCount]).toEqual(['abandoned', 2]);
       rebuilt.push(a, u, c);
       stoppedCalls = { answered: a, unanswered: u, abandoned: c };
-      for (const call of [a, u, c]) expect(call.timeline.map((e) => e.what)).toContain(REBUILT_NOTE);
+      for (const call of [a, u, c]) expect([call.rebuilt, call.timeline.map((e) => e.what)]).toEqual([true, expect.arrayContaining([REBUILT_NOTE])]);
       await expect.poll(async () => (await after.recordsFor(u.pbxCallId)).map((r) => [r.type, r.status]), { timeout: 10_000 }).toEqual([['absence', 'open']]);
       expect(await after.recordsFor(a.pbxCallId)).toEqual([]);
       expect(await after.recordsFor(c.pbxCallId)).toEqual([]);
@@ -113,7 +113,7 @@ describe('calls taken while the service was stopped', () => {
       expect([a.pbxCallId, a.outcome, a.ringCount, a.answeredBy]).toEqual([answered.pbxCallId, 'answered', 2, 'desk']);
       expect([u.pbxCallId, u.outcome, u.ringCount, u.reachedNobody]).toEqual([unanswered.pbxCallId, 'absence', 3, true]);
       expect([c.pbxCallId, c.outcome, c.ringCount]).toEqual([abandoned.pbxCallId, 'abandoned', 2]);
-      for (const call of [a, u, c]) expect(call.timeline.map((e) => e.what)).toContain(REBUILT_NOTE);
+      for (const call of [a, u, c]) expect([call.rebuilt, call.timeline.map((e) => e.what)]).toEqual([true, expect.arrayContaining([REBUILT_NOTE])]);
       await expect.poll(async () => (await sut.recordsFor(u.pbxCallId)).map((r) => [r.type, r.status]), { timeout: 10_000 }).toEqual([['absence', 'open']]);
       // Read to the end: a second run has nothing to add.
       expect((await sut.service.offices[0]!.rebuild!.run()).rebuilt).toBe(0);
@@ -155,7 +155,7 @@ describe('a service killed while the desk rings', () => {
       try {
         const call = await after.waitForCall(from, (c) => c.outcome === 'absence', 30_000);
         expect([call.outcome, call.ringCount]).toEqual(['absence', 3]);
-        expect(call.timeline.map((e) => e.what)).toContain(REBUILT_NOTE);
+        expect([call.rebuilt, call.timeline.map((e) => e.what)]).toEqual([true, expect.arrayContaining([REBUILT_NOTE])]);
         await expect.poll(async () => (await after.recordsFor(call.pbxCallId)).map((r) => r.type), { timeout: 10_000 }).toEqual(['absence']);
         // and it stays so: later runs of the rebuild leave it
         await after.service.offices[0]!.rebuild!.run();
@@ -184,7 +184,7 @@ describe('AMI cut while calls come in', () => {
       const seen = uniqueCaller();
       await placeCall({ from: seen, hangupAfterMs: 200 });
       const live = await sut.waitForCall(seen, (c) => c.endedAt !== null);
-      expect(live.timeline.map((e) => e.what)).not.toContain(REBUILT_NOTE);
+      expect([live.rebuilt, live.timeline.map((e) => e.what)]).toEqual([false, expect.not.arrayContaining([REBUILT_NOTE])]);
 
       proxy.cut();
       const cutAt = Date.now();
@@ -196,10 +196,10 @@ describe('AMI cut while calls come in', () => {
 
       const rebuilt = await sut.waitForCall(missed, (c) => c.endedAt !== null, 20_000);
       expect([rebuilt.outcome, rebuilt.ringCount]).toEqual(['answered', 1]);
-      expect(rebuilt.timeline.map((e) => e.what)).toContain(REBUILT_NOTE);
+      expect([rebuilt.rebuilt, rebuilt.timeline.map((e) => e.what)]).toEqual([true, expect.arrayContaining([REBUILT_NOTE])]);
       const again = await sut.callsFor(live.pbxCallId);
       expect(again).toHaveLength(1);
-      expect(again[0]!.timeline.map((e) => e.what)).not.toContain(REBUILT_NOTE);
+      expect([again[0]!.rebuilt, again[0]!.timeline.map((e) => e.what)]).toEqual([false, expect.not.arrayContaining([REBUILT_NOTE])]);
       const gaps = await sut.json<{ items: { reason: string; from: string; to: string | null }[] }>(`/watch-gaps?from=${new Date(cutAt - 60_000).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}`);
       const gap = gaps.items.find((g) => g.reason === 'ami-disconnected' && g.to !== null);
       expect(gap).toBeDefined();

@@ -42,7 +42,7 @@ import { addUser, issueToken, testHasher } from './access-api.js';
 
 /** A record as the API sends it: dates become ISO strings. */
 type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
-export type CallJson = Json<CallRecord>;
+export type CallJson = Json<CallRecord> & { rebuilt: boolean };
 export type RecordJson = Omit<Json<DisciplineRecord>, 'duty'> & { duty: DutyJson | null };
 export interface DutyJson {
   noOneRostered: boolean;
