@@ -1,11 +1,12 @@
 /**
- * CEL rebuild benchmark (a script, not a test): a day of N calls in a CEL file, made from the four
+ * CEL rebuild benchmark (a script, not a test): a day of N calls in a CEL file (or, with --source
+ * table, in the table cel_pgsql writes, sql/asterisk-cel.sql, in the same database), made from the four
  * calls the sandbox Asterisk logged (test/fixtures/cel/four-calls.jsonl: answered, an absence,
  * abandoned, busy) with fresh ids and times spread over the day, rebuilt by the real service at
  * its start into an empty PostgreSQL database (the PBX unreachable meanwhile: the log is
  * Asterisk's own file). Prints how long until every call is stored, and the rate.
  *
- *   npm run bench:cel-rebuild -- [--calls 10000] [--database-url postgres://…]
+ *   npm run bench:cel-rebuild -- [--calls 10000] [--source file|table] [--database-url postgres://…]
  *
  * Without --database-url it drops and recreates duty_bench_cel on 127.0.0.1:5432. Target: a day
  * of 10 000 calls in ≤ 10 s.
@@ -20,10 +21,14 @@ import { startService } from '../src/app/service.js';
 import { loadConfig } from '../src/platform/config/load-config.js';
 import type { CelRow } from '../src/pbx/asterisk/cel-translator.js';
 
-const { values } = parseArgs({ options: { calls: { type: 'string', default: '10000' }, 'database-url': { type: 'string' } } });
+const { values } = parseArgs({ options: { calls: { type: 'string', default: '10000' }, source: { type: 'string', default: 'file' }, 'database-url': { type: 'string' } } });
 const CALLS = Number(values.calls);
 if (!(CALLS > 0)) {
   console.error('bench:cel-rebuild: --calls must be a positive number');
+  process.exit(2);
+}
+if (values.source !== 'file' && values.source !== 'table') {
+  console.error(`bench:cel-rebuild: --source ${values.source}: file or table`);
   process.exit(2);
 }
 const ADMIN = 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -42,6 +47,7 @@ const fixture = (await readFile(path.join(import.meta.dirname, '../test/fixtures
 const templates = [...new Set(fixture.map((r) => r.linkedid))].map((id) => fixture.filter((r) => r.linkedid === id));
 const day = Date.UTC(2026, 11, 1, 16) / 1000; // 2026-12-02 00:00 in Shanghai
 const lines: string[] = [];
+const celRows: CelRow[] = [];
 for (let i = 0; i < CALLS; i++) {
   const rows = templates[i % templates.length]!;
   const shift = day + (i * 86_400) / CALLS - rows[0]!.eventtime;
@@ -49,18 +55,37 @@ for (let i = 0; i < CALLS; i++) {
   const idOf = (id: string) => ids.get(id) ?? (ids.set(id, `${Math.floor(day) + i}.${i * 8 + ids.size}`), ids.get(id)!);
   for (const r of rows) {
     const channame = r.channame.replace(/-[0-9a-f]+$/, `-${(i * 8 + ids.size).toString(16).padStart(8, '0')}`);
-    lines.push(JSON.stringify({ ...r, eventtime: Number((r.eventtime + shift).toFixed(6)), uniqueid: idOf(r.uniqueid), linkedid: idOf(r.linkedid), channame, ...(r.num?.startsWith('139') && { num: `139${String(i).padStart(8, '0')}`, name: `139${String(i).padStart(8, '0')}` }) }));
+    const row: CelRow = { ...r, eventtime: Number((r.eventtime + shift).toFixed(6)), uniqueid: idOf(r.uniqueid), linkedid: idOf(r.linkedid), channame, ...(r.num?.startsWith('139') && { num: `139${String(i).padStart(8, '0')}`, name: `139${String(i).padStart(8, '0')}` }) };
+    lines.push(JSON.stringify(row));
+    celRows.push(row);
   }
 }
 const dir = await mkdtemp(path.join(tmpdir(), 'dh-cel-bench-'));
 const file = path.join(dir, 'duty-cel.jsonl');
-await writeFile(file, `${lines.join('\n')}\n`);
-console.log(`CEL: ${CALLS} calls, ${lines.length} rows, ${(Buffer.byteLength(lines.join('\n')) / 1e6).toFixed(1)} MB`);
+if (values.source === 'file') {
+  await writeFile(file, `${lines.join('\n')}\n`);
+  console.log(`CEL file: ${CALLS} calls, ${lines.length} rows, ${(Buffer.byteLength(lines.join('\n')) / 1e6).toFixed(1)} MB`);
+} else {
+  const cel = new pg.Client(url);
+  await cel.connect();
+  await cel.query('DROP TABLE IF EXISTS cel');
+  await cel.query(await readFile(path.join(import.meta.dirname, '../sql/asterisk-cel.sql'), 'utf8'));
+  const columns = ['eventtype', 'eventtime', 'userdeftype', 'cid_name', 'cid_num', 'exten', 'context', 'channame', 'uniqueid', 'linkedid', 'extra'] as const;
+  for (let i = 0; i < celRows.length; i += 1000) {
+    const batch = celRows.slice(i, i + 1000);
+    const values = batch.flatMap((r) => [r.eventtype, r.eventtime, r.userdeftype ?? '', r.name ?? '', r.num ?? '', r.exten ?? '', r.context ?? '', r.channame, r.uniqueid, r.linkedid, r.eventextra ?? '']);
+    const tuples = batch.map((_, j) => `(${columns.map((__, k) => `$${j * columns.length + k + 1}`).join(', ')})`);
+    await cel.query(`INSERT INTO cel (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, values);
+  }
+  await cel.query('ANALYZE cel');
+  await cel.end();
+  console.log(`CEL table: ${CALLS} calls, ${celRows.length} rows`);
+}
 
 // --- the service: an AMI port nothing listens on, the log above
 const config = loadConfig({
   env: {},
-  overrides: { 'database.url': url, 'database.spillDir': path.join(dir, 'spill'), 'http.port': 0, 'ami.port': 1, 'cel.file': file, 'cel.rebuildIntervalMs': 3_600_000, 'rings.onMs': 200, 'rings.offMs': 800 },
+  overrides: { 'database.url': url, 'database.spillDir': path.join(dir, 'spill'), 'http.port': 0, 'ami.port': 1, ...(values.source === 'file' ? { 'cel.file': file } : { 'cel.table': 'cel' }), 'cel.rebuildIntervalMs': 3_600_000, 'rings.onMs': 200, 'rings.offMs': 800 },
 });
 const sql = new pg.Client(url);
 const started = process.hrtime.bigint();
