@@ -255,7 +255,7 @@ prepare_cel_table() { # the database and table cel_pgsql writes to (sql/asterisk
     export DUTY_PBX_CEL_PG_HOST=127.0.0.1 DUTY_PBX_CEL_PG_PORT=5432
   fi
   export DUTY_PBX_CEL_PG_DB=${DUTY_PBX_CEL_PG_DB:-duty_pbx_cel} DUTY_PBX_CEL_PG_USER=${DUTY_PBX_CEL_PG_USER:-postgres} DUTY_PBX_CEL_PG_TABLE=${DUTY_PBX_CEL_PG_TABLE:-cel}
-  local pg=(psql -X -q -v ON_ERROR_STOP=1 -h "$DUTY_PBX_CEL_PG_HOST" -p "${DUTY_PBX_CEL_PG_PORT:-5432}" -U "$DUTY_PBX_CEL_PG_USER")
+  local pg=(env PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -h "$DUTY_PBX_CEL_PG_HOST" -p "${DUTY_PBX_CEL_PG_PORT:-5432}" -U "$DUTY_PBX_CEL_PG_USER")
   if [[ -z $("${pg[@]}" -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$DUTY_PBX_CEL_PG_DB'" 2>/dev/null) ]]; then
     "${pg[@]}" -d postgres -c "CREATE DATABASE \"$DUTY_PBX_CEL_PG_DB\"" >/dev/null || die "could not create the CEL database $DUTY_PBX_CEL_PG_DB (set DUTY_PBX_CEL_PG=off to do without)"
   fi
