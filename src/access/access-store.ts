@@ -140,6 +140,8 @@ export const AUDIT_ACTIONS = [
   'users.create',
   'users.disable',
   'users.enable',
+  'alerts.list',
+  'alerts.stream',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,10 +1,15 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { fastifySSE } from '@fastify/sse';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Access } from '../access/access.js';
 import { accessPlugin } from '../access/access-plugin.js';
 import { registerSecurityHeaders } from '../access/security-headers.js';
 import { userRoutes } from '../access/user-routes.js';
 import type { ViewerOf } from '../access/viewer.js';
+import type { AlertHub } from '../alerts/alert-hub.js';
+import { alertRoutes } from '../alerts/alert-routes.js';
+import type { WebhookDeliveryStore } from '../alerts/webhooks/webhook-delivery.js';
+import { webhookRoutes } from '../alerts/webhooks/webhook-routes.js';
 import { callExportRoutes } from '../calls/call-export-routes.js';
 import { callRoutes } from '../calls/call-routes.js';
 import type { CallService } from '../calls/call-service.js';
@@ -42,6 +47,9 @@ export interface AppDeps {
   missedCalls: MissedCallReportService;
   roster: RosterRouteDeps;
   health: () => HealthReport;
+  /** Live missed-call alerts (server-sent events) and the webhook delivery log (src/alerts/). */
+  alerts: AlertHub;
+  webhookDeliveries: Pick<WebhookDeliveryStore, 'list'>;
   access: Access;
   /** Who reads or changes duty records on a request, and what they may read (src/access/viewer.ts). */
   viewerOf: ViewerOf;
@@ -73,4 +81,7 @@ export const app: FastifyPluginAsync<AppDeps> = async (fastify, deps) => {
   await api.register(missedCallRoutes, { missedCalls: deps.missedCalls, viewerOf: deps.viewerOf });
   await api.register(tallyExportRoutes, { tally: deps.tally, viewerOf: deps.viewerOf, audit: deps.access.audit });
   await api.register(watchRoutes, { gaps: deps.watchGaps, viewerOf: deps.viewerOf });
+  await api.register(fastifySSE, { heartbeatInterval: 15_000 });
+  await api.register(alertRoutes, { hub: deps.alerts, viewerOf: deps.viewerOf, audit: deps.access.audit });
+  await api.register(webhookRoutes, { deliveries: deps.webhookDeliveries, viewerOf: deps.viewerOf });
 };

@@ -53,6 +53,10 @@ import type { PhoneRole } from '../core/phone-role.js';
 import { openDatabase } from '../platform/db/database.js';
 import { DatabaseOpener } from '../platform/db/database-opener.js';
 import { deferred } from '../platform/db/deferred-store.js';
+import { AlertHub } from '../alerts/alert-hub.js';
+import type { WebhookDeliveryStore } from '../alerts/webhooks/webhook-delivery.js';
+import { WebhookDispatcher } from '../alerts/webhooks/webhook-dispatcher.js';
+import { PrismaWebhookDeliveryStore } from '../alerts/webhooks/prisma-webhook-delivery-store.js';
 import { EventBus } from '../platform/events/event-bus.js';
 import { serverOptions } from '../platform/http/server-options.js';
 import { SpillStore } from '../platform/outbox/spill-store.js';
@@ -113,6 +117,7 @@ export async function startService(config: Config, { logger, clock: localClock =
       dutyLog: new PrismaDutyLogStore(db.prisma),
       handovers: new PrismaHandoverStore(db.prisma),
       watch: new PrismaWatchStore(db.prisma),
+      webhooks: new PrismaWebhookDeliveryStore(db.prisma),
     }),
     logger: dbLog,
     retry: { initialDelayMs: config.database.openRetryInitialMs, maxDelayMs: config.database.openRetryMaxMs },
@@ -122,10 +127,29 @@ export async function startService(config: Config, { logger, clock: localClock =
   const dutyLogStore = deferred<DutyLogStore>(() => database.stores().dutyLog);
   const handoverStore = deferred<HandoverStore>(() => database.stores().handovers);
   const watchStore = deferred<WatchStore>(() => database.stores().watch);
+  const webhookStore = deferred<WebhookDeliveryStore>(() => database.stores().webhooks);
   const rosterStores = deferredRosterStores(() => database.stores().roster);
   const access = createAccess({ stores: deferredAccessStores(() => database.stores().access), clock: localClock, settings: accessSettingsOf(config.access) });
   const facts = new EventBus<ServiceFacts>(logger.child({ component: 'facts' }));
   const writes = new WriteQueue({ logger: logger.child({ component: 'writes' }), retry: { initialDelayMs: 200, maxDelayMs: 10_000 }, facts });
+  // A live absence is a missed-call alert: to the open views (server-sent events) and the webhooks.
+  const alerts = new AlertHub(() => localClock.now());
+  const webhooks = new WebhookDispatcher(
+    {
+      webhooks: config.alerts.webhooks,
+      timeoutMs: config.alerts.webhookTimeoutMs,
+      maxAttempts: config.alerts.webhookMaxAttempts,
+      retry: { initialDelayMs: config.alerts.webhookRetryInitialMs, maxDelayMs: config.alerts.webhookRetryMaxMs },
+      pollMs: config.alerts.webhookPollMs,
+    },
+    webhookStore,
+    logger.child({ component: 'webhooks' }),
+    () => localClock.now(),
+  );
+  facts.subscribe('record.raised', ({ record }) => {
+    const alert = alerts.raised(record);
+    if (alert) webhooks.alert(alert);
+  });
   const callWrites = registerCallWrites(writes, calls);
   const sink = callSink(callWrites, registerDisciplineWrites(writes, discipline));
   const spillLog = logger.child({ component: 'spill' });
@@ -219,6 +243,8 @@ export async function startService(config: Config, { logger, clock: localClock =
       missedCalls: new MissedCallReportService({ roster: rosterStores, calls, watchGaps, audit: access.audit, timezoneOf, clock: localClock }),
       discipline: new DisciplineService(discipline, access.audit, localClock, (officeId, shiftId) => roster.attributionOfShift(officeId, shiftId)),
       roster: { roster, clock: localClock, officeSchedule: officeScheduleOf(offices, config) },
+      alerts,
+      webhookDeliveries: webhookStore,
       access,
       viewerOf: viewerResolver((officeId, officerId) => roster.shiftsOf(officeId, officerId, localClock.now())),
       health: () => healthReport({ offices: offices.map((o, i) => ({ ...o.health(), notWatching: watchLogs[i]!.recent().map(notWatchingJson) })), database: database.status(), writes: writes.stats(), warnings: calendar }),
@@ -258,6 +284,7 @@ export async function startService(config: Config, { logger, clock: localClock =
     await spilledReady;
     if (!stopped) deadlines.start(config.dutyLog.sweepIntervalMs);
     if (!stopped) reminders.start(config.handover.checkIntervalMs);
+    if (!stopped) webhooks.start();
   });
   database.start();
   // Before the PBXs are heard: live snapshots of the same calls, being newer, must win over these.
@@ -278,6 +305,7 @@ export async function startService(config: Config, { logger, clock: localClock =
       await Promise.all(offices.map((o) => o.stop()));
       const closed = await writes.close({ drainTimeoutMs });
       if (!closed.drained) await spillUnwritten(spill, closed.unwritten, spillLog);
+      await webhooks.stop();
       await database.close();
     })());
 

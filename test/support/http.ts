@@ -5,6 +5,9 @@
  * role, each with an API token. A request goes as the supervisor unless it carries its own
  * `authorization` or `cookie` header (`as('auditor')`, NO_CREDENTIALS, a session cookie).
  */
+import { AlertHub } from '../../src/alerts/alert-hub.js';
+import { MemoryWebhookDeliveryStore } from '../../src/alerts/webhooks/memory-webhook-delivery-store.js';
+import type { WebhookDeliveryStore } from '../../src/alerts/webhooks/webhook-delivery.js';
 import Fastify, { type FastifyInstance, type InjectOptions, type RouteOptions } from 'fastify';
 import { createAccess, type Access } from '../../src/access/access.js';
 import type { AccessStores, UserRecord } from '../../src/access/access-store.js';
@@ -90,10 +93,14 @@ export interface ApiStores {
   officeSchedule?: { schedule: Schedule; calendar: DayCalendar };
   /** The not-watching periods the missed-call report sees (default: those of `watch`). */
   missedCalls?: { watchGaps: WatchGaps };
+  /** Live alerts (default: a hub of its own, `api.alerts`) and the webhook delivery log (default: in memory). */
+  alerts?: AlertHub;
+  webhookDeliveries?: WebhookDeliveryStore;
 }
 
 export interface TestApiExtras {
   access: Access;
+  alerts: AlertHub;
   roster: RosterService;
   rosterStores: RosterStores;
   /** The user of each role the API was built with (all of office "default"); the duty officer is the roster's officer `officerId`. */
@@ -133,7 +140,10 @@ export async function buildApi(deps: ApiStores): Promise<TestApi> {
   const dutyLog = deps.dutyLog ?? new MemoryDutyLogStore();
   const watch = deps.watch ?? new MemoryWatchStore();
   const watchGaps: WatchGaps = deps.missedCalls?.watchGaps ?? ((officeId, from, to) => watch.listGaps(officeId, from, to));
+  const alerts = deps.alerts ?? new AlertHub(() => clock.now());
   await fastify.register(app, {
+    alerts,
+    webhookDeliveries: deps.webhookDeliveries ?? new MemoryWebhookDeliveryStore(),
     calls,
     dutyLog: new DutyLogService(dutyLog, calls, access.audit, clock),
     watchGaps,
@@ -168,6 +178,7 @@ export async function buildApi(deps: ApiStores): Promise<TestApi> {
   };
   const extras: TestApiExtras = {
     access,
+    alerts,
     roster,
     rosterStores,
     users,

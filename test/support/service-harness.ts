@@ -17,6 +17,7 @@ import type { CallJson, RecordJson } from './http.js';
 import { pbxSettings } from './pbx/sandbox.js';
 import { eventually } from './poll.js';
 import { testHasher } from './access-api.js';
+import type { Role } from '../../src/core/access/roles.js';
 import { newSecret } from '../../src/access/secret-token.js';
 
 /** Test cadence (the captures were recorded with it, the sandbox runs it): a ring a second (200 ms on, 800 ms off); three rings = 3 s. */
@@ -67,6 +68,8 @@ export interface TestService {
   everyOffice<T>(path: string): Promise<T[]>;
   /** /healthz's body (200 or 503). */
   health(): Promise<HealthReport>;
+  /** The Authorization header the harness reads with, as `office`'s supervisor (default: the first office). */
+  authorization(office?: string): Promise<string>;
   /** Entries of GET /calls (every page) for this PBX call (the API must answer 200). */
   callsFor(pbxCallId: string): Promise<CallJson[]>;
   /** Records about this call (GET /discipline-records?limit=1000). */
@@ -178,6 +181,15 @@ function supervisorsOf(service: RunningService): { authorizationOf: (officeId: s
   };
 }
 
+/** An Authorization header of a user of `role` added now to `officeId` (default: "default"); the database must be open. */
+export async function authorizationAs(sut: TestService, role: Role, name: string, officeId = 'default'): Promise<string> {
+  const { users, tokens } = sut.service.access.stores;
+  const user = (await users.findByName(name)) ?? (await users.create({ name, displayName: name, role, officeId, passwordHash: HARNESS_PASSWORD_HASH }));
+  const token = newSecret('token');
+  await tokens.create({ id: token.id, userId: user.id, name: 'test', secretHash: token.hash, createdAt: new Date() });
+  return `Bearer ${token.secret}`;
+}
+
 /** The harness's users never sign in with a password: any well-formed hash will do. */
 const HARNESS_PASSWORD_HASH = await testHasher.hash('harness users sign in with tokens only');
 
@@ -219,6 +231,7 @@ function harness(service: RunningService, stop: (drainTimeoutMs: number) => Prom
     json,
     everyOffice,
     health: async () => (await get<HealthReport>('/healthz')).body,
+    authorization: (office) => supervisors.authorizationOf(office ?? officeIds[0]!),
     callsFor: async (pbxCallId) => (await calls()).filter((c) => c.pbxCallId === pbxCallId),
     recordsFor,
     waitForCall: (callerNumber, done, timeoutMs) => waitForCallWhere(`a call from ${callerNumber}`, (c) => c.callerNumber === callerNumber && done(c), timeoutMs),

@@ -105,6 +105,34 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    /** Live missed-call alerts (src/alerts/): server-sent events for the open views, and webhooks. */
+    alerts: Type.Object(
+      {
+        /** Where each alert is POSTed (JSON, signed with the secret: X-Duty-Signature), retried with backoff until a 2xx. */
+        webhooks: Type.Array(
+          Type.Object(
+            {
+              id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+              url: Type.String({ pattern: '^https?://[^\\s]+$' }),
+              /** The HMAC-SHA256 key the receiver checks the signature with. */
+              secret: Type.String({ minLength: 16 }),
+              /** The offices whose alerts it gets; empty: all. */
+              offices: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+            },
+            { additionalProperties: false },
+          ),
+          { default: [] },
+        ),
+        webhookTimeoutMs: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000 }),
+        /** Attempts per delivery before it is given up (failed, in the delivery log). */
+        webhookMaxAttempts: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
+        webhookRetryInitialMs: Type.Integer({ minimum: 10, default: 1000 }),
+        webhookRetryMaxMs: Type.Integer({ minimum: 100, default: 600_000 }),
+        /** How often due deliveries are looked for (a new alert is sent at once). */
+        webhookPollMs: Type.Integer({ minimum: 50, maximum: 600_000, default: 1000 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     /** The watch log (src/watch/watch-log.ts): the periods duty-hotline was not watching, for the reports. */
     watch: Type.Object(
       {

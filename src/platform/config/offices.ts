@@ -40,6 +40,7 @@ export function officeProblems(config: Config): string[] {
     problems.push(...celProblems(office.cel, `offices.${i}.cel`, config));
   });
   if (config.offices.length === 0) problems.push(...celProblems(config.cel, 'cel', config));
+  problems.push(...webhookProblems(config));
   return problems;
 }
 
@@ -49,4 +50,19 @@ function celProblems(cel: { file: string; table: string }, path: string, config:
     return [`${path}.table: Asterisk's cel_pgsql writes to PostgreSQL, and neither cel.databaseUrl nor database.url names one (with the embedded database, use ${path}.file)`];
   }
   return [];
+}
+
+function webhookProblems(config: Config): string[] {
+  const { alerts } = config;
+  const problems: string[] = [];
+  if (alerts.webhookRetryMaxMs < alerts.webhookRetryInitialMs) problems.push('alerts.webhookRetryMaxMs: must be ≥ alerts.webhookRetryInitialMs');
+  const offices = new Set(officesOf(config).map((o) => o.id));
+  const ids = new Map<string, number>();
+  alerts.webhooks.forEach((hook, i) => {
+    const first = ids.get(hook.id);
+    if (first !== undefined) problems.push(`alerts.webhooks.${i}.id: "${hook.id}" is already the id of alerts.webhooks.${first}`);
+    else ids.set(hook.id, i);
+    for (const office of hook.offices) if (!offices.has(office)) problems.push(`alerts.webhooks.${i}.offices: no office "${office}" (offices: ${[...offices].join(', ')})`);
+  });
+  return problems;
 }

@@ -118,6 +118,10 @@ const SAMPLES: Record<string, Sample> = {
   'GET /reports/missed-calls.csv': { url: '/reports/missed-calls.csv?month=2026-12', status: 200 },
   'GET /watch-gaps': { url: '/watch-gaps?from=2026-12-01T00:00:00Z&to=2026-12-02T00:00:00Z', status: 200 },
   'GET /handovers': { url: '/handovers?from=2026-12-01T00:00:00Z&to=2026-12-02T00:00:00Z', status: 200 },
+  'GET /alerts': { status: 200 },
+  // A stream never ends: a caller that accepts JSON only is refused (406) once past the access check.
+  'GET /alerts/stream': { headers: { accept: 'application/json' }, status: 406 },
+  'GET /webhook-deliveries': { status: 200 },
 };
 
 const newApi = () => buildApi({ calls: new MemoryCallStore(), discipline: new MemoryDisciplineStore(), officeSchedule });

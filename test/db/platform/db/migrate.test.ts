@@ -85,7 +85,7 @@ describe.each(DB_KINDS)('migrations on %s', (kind) => {
     const tables = await env.session.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
     );
-    expect(tables.map((t) => t.table_name)).toEqual(['_prisma_migrations', 'api_tokens', 'audit_log_entries', 'call_log_entries', 'discipline_record_events', 'discipline_records', 'duty_log_versions', 'duty_officers', 'handovers', 'pbx_log_positions', 'roster_month_events', 'roster_months', 'roster_shift_officers', 'roster_shifts', 'roster_swap_requests', 'sessions', 'users', 'watch_gaps', 'watch_heartbeats']);
+    expect(tables.map((t) => t.table_name)).toEqual(['_prisma_migrations', 'api_tokens', 'audit_log_entries', 'call_log_entries', 'discipline_record_events', 'discipline_records', 'duty_log_versions', 'duty_officers', 'handovers', 'pbx_log_positions', 'roster_month_events', 'roster_months', 'roster_shift_officers', 'roster_shifts', 'roster_swap_requests', 'sessions', 'users', 'watch_gaps', 'watch_heartbeats', 'webhook_deliveries']);
   });
 
   it('is idempotent', async () => {

@@ -1,0 +1,79 @@
+/**
+ * Live missed-call alerts against the real Asterisk: sipp plays the caller and the desk. A call
+ * the desk lets ring 3 rings reaches an open supervisor stream within a second of the third
+ * ring's end, and the office's webhook receiver gets one signed delivery; a call the desk
+ * answers in ring 2 raises neither.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifySignature } from '../../src/alerts/webhooks/webhook-signature.js';
+import { eventually } from '../support/poll.js';
+import { ensurePbxUp, SANDBOX_OFFICE_HOURS, setPbxClock } from '../support/pbx/sandbox.js';
+import { placeCall, startDesk, unregisterPhone } from '../support/pbx/sipp.js';
+import { RING_MS, startTestService, uniqueCaller, type TestService } from '../support/service-harness.js';
+import { openEventStream, type EventStream } from '../support/sse.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
+
+const SECRET = 'sandbox-webhook-secret';
+let sut: TestService;
+let receiver: WebhookReceiver;
+let stream: EventStream;
+
+beforeAll(async () => {
+  await ensurePbxUp();
+  await setPbxClock(SANDBOX_OFFICE_HOURS);
+  for (const phone of ['desk', 'leader', 'bureau']) await unregisterPhone(phone);
+  receiver = await startWebhookReceiver();
+  sut = await startTestService({ kind: 'postgres', pbx: 'sandbox', config: { 'alerts.webhooks': [{ id: 'office-im', url: receiver.url, secret: SECRET }] } });
+  await Promise.all([sut.service.database.opened, sut.service.pbx.waitUntilConnected(10_000)]);
+  stream = await openEventStream(`${sut.service.url}/alerts/stream`, { authorization: await sut.authorization() });
+  await stream.next((e) => e.event === 'ready');
+});
+afterAll(async () => {
+  stream?.close();
+  await sut?.stop();
+  await receiver?.close();
+  await setPbxClock('real');
+});
+
+interface AlertJson {
+  id: string;
+  callId: string;
+  occurredAt: string;
+}
+
+describe('missed-call alerts from the sandbox PBX', () => {
+  it('answered in ring 2: no alert; 3 rings unanswered: the open stream shows it within a second, the webhook gets one signed delivery', async () => {
+    let desk = startDesk({ behaviour: 'answer-after', answerAfterMs: Math.round(RING_MS * 1.5) });
+    await desk.registered;
+    const answered = uniqueCaller();
+    await placeCall({ from: answered, hangupAfterMs: 300 });
+    await desk.stop();
+    const answeredCall = await sut.waitForCall(answered, (c) => c.endedAt !== null);
+    expect(answeredCall.outcome).toBe('answered');
+
+    desk = startDesk({ behaviour: 'never-answer' });
+    await desk.registered;
+    const missed = uniqueCaller();
+    // The caller gives up in ring 4: the absence was decided at the end of ring 3.
+    const calling = placeCall({ from: missed, cancelAfterMs: Math.round(RING_MS * 3.6) }).catch(() => undefined);
+    const event = await stream.next((e) => e.event === 'missed-call', 30_000);
+    // The PBX's clock runs apart from this host's (the sandbox is set to office hours): the third ring's end in local time.
+    const pbxAhead = sut.service.pbx.clock.now().getTime() - Date.now();
+    const alert = event.data as AlertJson;
+    const latencyMs = event.receivedAt - (Date.parse(alert.occurredAt) - pbxAhead);
+    console.log(`missed-call alert on the stream ${latencyMs} ms after the third ring was over`);
+    expect(latencyMs).toBeLessThan(1000);
+    await calling;
+    await desk.stop();
+
+    const call = await sut.waitForCall(missed, (c) => c.endedAt !== null);
+    expect([call.outcome, alert.callId]).toEqual(['absence', call.pbxCallId]);
+    await eventually('the webhook delivery', () => receiver.received.length > 0, 10_000);
+    await sut.service.writes.onIdle();
+    expect(stream.events.filter((e) => e.event === 'missed-call').map((e) => (e.data as AlertJson).callId)).toEqual([call.pbxCallId]);
+    expect(receiver.received).toHaveLength(1);
+    const [delivery] = receiver.received;
+    expect(verifySignature(SECRET, String(delivery!.headers['x-duty-timestamp']), delivery!.body, String(delivery!.headers['x-duty-signature']))).toBe(true);
+    expect(JSON.parse(delivery!.body)).toMatchObject({ event: 'missed-call', alert: { id: alert.id, callId: call.pbxCallId } });
+  }, 90_000);
+});
