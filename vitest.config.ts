@@ -1,12 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
-// Three layers (see README): unit (pure code), db (real PostgreSQL + PGlite), pbx (real Asterisk + sipp).
+// Four layers (see README): unit (pure code), db (real PostgreSQL + PGlite), browser (the console in Chromium), pbx (real Asterisk + sipp).
 export default defineConfig({
   test: {
     env: { TZ: 'UTC' },
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { extends: true, test: { name: 'db', include: ['test/db/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 } },
+      // Headless Chromium against the console the service serves (one browser at a time on 2 cores).
+      { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'], fileParallelism: false, testTimeout: 60_000, hookTimeout: 60_000 } },
       {
         extends: true,
         test: {

@@ -32,6 +32,7 @@ import { reportRoutes } from '../reports/report-routes.js';
 import { tallyExportRoutes } from '../reports/tally-export-routes.js';
 import { registerApiDocs } from './api-docs.js';
 import { healthRoutes, type HealthReport } from './health-routes.js';
+import { registerWebConsole } from './web-console.js';
 
 const API_VERSION = '0.2.0';
 
@@ -50,6 +51,8 @@ export interface AppDeps {
   /** Live missed-call alerts (server-sent events) and the webhook delivery log (src/alerts/). */
   alerts: AlertHub;
   webhookDeliveries: Pick<WebhookDeliveryStore, 'list'>;
+  /** The built web console (web/dist), served at /console/; null: not built. */
+  consoleDir: string | null;
   access: Access;
   /** Who reads or changes duty records on a request, and what they may read (src/access/viewer.ts). */
   viewerOf: ViewerOf;
@@ -67,6 +70,8 @@ export const app: FastifyPluginAsync<AppDeps> = async (fastify, deps) => {
   installErrorHandler(api);
   await registerSecurityHeaders(api, { https: deps.access.settings.cookie.secure });
   await registerApiDocs(api, API_VERSION);
+  // Public files, declared so before the access check sees their routes (as the docs are).
+  await registerWebConsole(api, deps.consoleDir);
   installAccessControl(api, deps.access.check);
   await api.register(accessPlugin, { access: deps.access });
   await api.register(userRoutes, { access: deps.access, officerExists: async (officeId, id) => (await deps.roster.roster.getOfficer(officeId, id)) !== null });

@@ -54,6 +54,7 @@ import { openDatabase } from '../platform/db/database.js';
 import { DatabaseOpener } from '../platform/db/database-opener.js';
 import { deferred } from '../platform/db/deferred-store.js';
 import { AlertHub } from '../alerts/alert-hub.js';
+import { defaultConsoleDir } from './web-console.js';
 import type { WebhookDeliveryStore } from '../alerts/webhooks/webhook-delivery.js';
 import { WebhookDispatcher } from '../alerts/webhooks/webhook-dispatcher.js';
 import { PrismaWebhookDeliveryStore } from '../alerts/webhooks/prisma-webhook-delivery-store.js';
@@ -245,6 +246,7 @@ export async function startService(config: Config, { logger, clock: localClock =
       roster: { roster, clock: localClock, officeSchedule: officeScheduleOf(offices, config) },
       alerts,
       webhookDeliveries: webhookStore,
+      consoleDir: defaultConsoleDir(),
       access,
       viewerOf: viewerResolver((officeId, officerId) => roster.shiftsOf(officeId, officerId, localClock.now())),
       health: () => healthReport({ offices: offices.map((o, i) => ({ ...o.health(), notWatching: watchLogs[i]!.recent().map(notWatchingJson) })), database: database.status(), writes: writes.stats(), warnings: calendar }),

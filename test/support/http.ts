@@ -96,6 +96,8 @@ export interface ApiStores {
   /** Live alerts (default: a hub of its own, `api.alerts`) and the webhook delivery log (default: in memory). */
   alerts?: AlertHub;
   webhookDeliveries?: WebhookDeliveryStore;
+  /** The built web console to serve at /console/ (default: none). */
+  consoleDir?: string | null;
 }
 
 export interface TestApiExtras {
@@ -144,6 +146,7 @@ export async function buildApi(deps: ApiStores): Promise<TestApi> {
   await fastify.register(app, {
     alerts,
     webhookDeliveries: deps.webhookDeliveries ?? new MemoryWebhookDeliveryStore(),
+    consoleDir: deps.consoleDir ?? null,
     calls,
     dutyLog: new DutyLogService(dutyLog, calls, access.audit, clock),
     watchGaps,

@@ -122,6 +122,9 @@ const SAMPLES: Record<string, Sample> = {
   // A stream never ends: a caller that accepts JSON only is refused (406) once past the access check.
   'GET /alerts/stream': { headers: { accept: 'application/json' }, status: 406 },
   'GET /webhook-deliveries': { status: 200 },
+  'GET /': { status: 302 },
+  // the test API has no console built
+  'GET /console/*': { url: '/console/', status: 503 },
 };
 
 const newApi = () => buildApi({ calls: new MemoryCallStore(), discipline: new MemoryDisciplineStore(), officeSchedule });

@@ -1,0 +1,156 @@
+/// <reference lib="dom" />
+/**
+ * The web console in headless Chromium (Debian's, driven by playwright-core) against the API
+ * plugin as the service composes it, serving the built console (web/dist) on a port: each role
+ * signs in through the page and sees only its views (the server refuses the rest whatever the
+ * page does); a supervisor completes a call's duty-log entry, confirms one record and waives
+ * another, approves a swap, and exports the call log as CSV (the downloaded file is read back).
+ * Screenshots of each view go to test-output/console/.
+ */
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultConsoleDir } from '../../src/app/web-console.js';
+import { MemoryCallStore } from '../../src/calls/memory-call-store.js';
+import { MemoryDisciplineStore } from '../../src/discipline/memory-discipline-store.js';
+import { PASSWORD } from '../support/access-api.js';
+import { launchChromium, officePage, screenshot, signIn } from '../support/browser.js';
+import { buildApi, publishRoster, type TestApi } from '../support/http.js';
+import { disciplineInput, snapshot } from '../support/store-contract.js';
+
+const calls = new MemoryCallStore();
+const discipline = new MemoryDisciplineStore();
+let api: TestApi;
+let base: string;
+let browser: Browser;
+let swapId: string;
+const records: Record<'a1' | 'a2', string> = { a1: '', a2: '' };
+const now = Date.now();
+const iso = (ms: number) => new Date(ms).toISOString();
+
+beforeAll(async () => {
+  const consoleDir = defaultConsoleDir();
+  if (!consoleDir) throw new Error('the web console is not built: npm run build:web');
+  api = await buildApi({ calls, discipline, consoleDir });
+  await api.listen({ host: '127.0.0.1', port: 0 });
+  base = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
+
+  await calls.save(snapshot('c-today', { callerNumber: '13800138000', offeredAt: new Date(now - 600_000), deskEndpoint: 'desk', answeredAt: new Date(now - 595_000), answeredBy: 'desk', outcome: 'answered', ringCount: 2 }));
+  records.a1 = (await discipline.recordOnce(disciplineInput('c-a1', { occurredAt: new Date(now - 3600_000), officer: '李四' }))).record.id;
+  records.a2 = (await discipline.recordOnce(disciplineInput('c-a2', { occurredAt: new Date(now - 7200_000), officer: '李四' }))).record.id;
+
+  // Two shifts from tomorrow (this month or the next), the second asked to be swapped and agreed to.
+  const by = { by: 'clerk', at: new Date(now) };
+  const wang = await api.roster.addOfficer({ officeId: 'default', name: '王五', phone: null, section: null }, by);
+  const day = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate() + 1);
+  const [, second] = await publishRoster(api.roster, [
+    { startsAt: iso(day + 30 * 60_000), endsAt: iso(day + 9.5 * 3600_000), officerIds: [api.officerId] },
+    { startsAt: iso(day + 9.5 * 3600_000), endsAt: iso(day + 12 * 3600_000), officerIds: [api.officerId] },
+  ], new Date(now));
+  const officer = { id: 'test-officer', officerId: api.officerId, dutyDirector: false };
+  const swap = await api.roster.requestSwap({ officeId: 'default', shiftId: second!.id, requesterId: api.officerId, counterpartId: wang.id, counterpartShiftId: null, reason: '家中有事', by: officer, at: new Date(now) });
+  await api.roster.answerSwap('default', swap.id, 'agree', { id: 'wang', officerId: wang.id, dutyDirector: false }, new Date(now));
+  swapId = swap.id;
+
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await api?.close();
+});
+
+const navOf = async (page: Page) => page.$$eval('[data-test^="nav-"]', (items) => items.map((i) => i.getAttribute('data-test')));
+
+describe('signing in', () => {
+  it.each([
+    ['test-officer', ['nav-desk']],
+    ['test-supervisor', ['nav-desk', 'nav-supervisor']],
+    ['test-ops', ['nav-ops']],
+    ['test-auditor', ['nav-supervisor', 'nav-audit']],
+  ])('%s sees only its views', async (name, views) => {
+    const page = await officePage(browser);
+    await signIn(page, base, name, PASSWORD);
+    expect(await navOf(page)).toEqual(views);
+    await page.waitForLoadState('networkidle');
+    await screenshot(page, `${name}-${views[0]!.slice(4)}`);
+    for (const view of views.slice(1)) {
+      await page.click(`[data-test="nav-${view.slice(4)}"]`);
+      await page.waitForLoadState('networkidle');
+      await screenshot(page, `${name}-${view.slice(4)}`);
+    }
+    await page.context().close();
+  });
+
+  it('a wrong password is refused on the page; a duty officer who asks the server for the audit log is refused there', async () => {
+    const page = await officePage(browser);
+    await page.goto(`${base}/console/`);
+    await page.fill('input[name="name"]', 'test-officer');
+    await page.fill('input[name="password"]', 'not the password');
+    await page.click('[data-test="sign-in"]');
+    expect(await page.textContent('[data-test="sign-in-error"]')).toContain('用户名或密码错误');
+    await screenshot(page, 'sign-in');
+    await signIn(page, base, 'test-officer', PASSWORD);
+    const status = await page.evaluate(async () => (await fetch('/audit-log')).status);
+    expect(status).toBe(403);
+    await page.context().close();
+  });
+});
+
+describe("the supervisor's work", () => {
+  let page: Page;
+  beforeAll(async () => {
+    page = await officePage(browser);
+    await signIn(page, base, 'test-supervisor', PASSWORD);
+  });
+  afterAll(() => page.context().close());
+
+  it("completes a call's duty-log entry from the duty desk", async () => {
+    await page.click('[data-test="nav-desk"]');
+    await page.waitForSelector('[data-test="edit-' + (await calls.list({ limit: 1, offset: 0 }))[0]!.id + '"]');
+    expect(await page.textContent('[data-test="count-open"]')).toBe('1');
+    const [call] = await calls.list({ limit: 1, offset: 0 });
+    await page.click(`[data-test="edit-${call!.id}"]`);
+    await page.fill('[data-test="duty-log-form"] input[name="callerUnit"]', '市应急管理局');
+    await page.fill('[data-test="duty-log-form"] textarea[name="content"]', '报告某路段积水');
+    await page.fill('[data-test="duty-log-form"] textarea[name="handling"]', '已通知市政值班');
+    await screenshot(page, 'supervisor-duty-log-form');
+    await page.click('[data-test="save-duty-log"]');
+    await page.waitForFunction(() => document.querySelector('[data-test="count-open"]')?.textContent === '0');
+    const entry = await api.inject({ url: `/calls/${call!.id}/duty-log` });
+    expect(entry.json()).toMatchObject({ version: 1, fields: { callerUnit: '市应急管理局', content: '报告某路段积水', handling: '已通知市政值班' }, missing: [] });
+  });
+
+  it('confirms one record and waives another, each with a reason', async () => {
+    await page.click('[data-test="nav-supervisor"]');
+    for (const [id, decision, reason] of [
+      [records.a1, 'confirm', '确属离岗'],
+      [records.a2, 'waive', '话机故障'],
+    ] as const) {
+      await page.click(`[data-test="${decision}-${id}"]`);
+      await page.fill('.el-message-box input', reason);
+      await page.click('.el-message-box .el-button--primary');
+      await page.waitForFunction(([i, label]) => document.querySelector(`[data-test="status-${i}"]`)?.textContent === label, [id, decision === 'confirm' ? '已确认' : '已免除'] as const);
+    }
+    await screenshot(page, 'supervisor-records-reviewed');
+    expect((await discipline.get(records.a1))).toMatchObject({ status: 'confirmed' });
+    expect((await discipline.get(records.a2))).toMatchObject({ status: 'waived' });
+  });
+
+  it('approves the swap asked for and agreed to', async () => {
+    await page.click(`[data-test="approve-${swapId}"]`);
+    await page.waitForSelector(`[data-test="approve-${swapId}"]`, { state: 'detached' });
+    const swaps = (await api.inject({ url: '/swaps?status=approved' })).json().items as { id: string }[];
+    expect(swaps.map((s) => s.id)).toEqual([swapId]);
+  });
+
+  it('exports the month’s call log as CSV: the file the browser downloads', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test="export-calls"]')]);
+    const text = await readFile((await download.path())!, 'utf8');
+    expect(download.suggestedFilename()).toMatch(/^值班记录.*\.csv$/);
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    const [header, ...rows] = text.slice(1).trim().split('\r\n');
+    expect(header!.split(',').slice(0, 2)).toEqual(['来电时间', '主叫号码']);
+    expect(rows.some((r) => r.includes('13800138000'))).toBe(true);
+  });
+});
