@@ -3,7 +3,9 @@
 # `duty-hotline serve` on the embedded database (PGlite in data/demo) with a first supervisor
 # made by the CLI; the supervisor adds demo users and officers and publishes a roster through the
 # API, then three real calls are placed with sipp and the call log, the absence (naming the
-# rostered officer and leader) and the audit log are printed. Tears everything down after.
+# rostered officer and leader) and the audit log are printed. Then it keeps running with the web
+# console at http://127.0.0.1:8080/console/ (sign in as the users it printed) until Ctrl-C, which
+# tears everything down; DEMO_KEEP_RUNNING=0 stops right after the calls.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
@@ -41,3 +43,9 @@ for _ in $(seq 100); do
 done
 echo "demo: duty-hotline serve is up (PGlite in $DUTY_DATA_DIR; log in data/demo-service.log)"
 DEMO_API="http://127.0.0.1:$DUTY_HTTP_PORT" npx tsx scripts/demo-calls.ts
+if [ "${DEMO_KEEP_RUNNING:-1}" = 1 ]; then
+  echo
+  echo "demo: the web console is at http://127.0.0.1:$DUTY_HTTP_PORT/console/ — sign in as one of the users above (password $DEMO_PASSWORD)."
+  echo "demo: place more calls with sipp (test/support/pbx/sipp.ts) or watch the live alerts there; Ctrl-C stops the demo."
+  wait "$service_pid"
+fi
