@@ -79,9 +79,16 @@ export class CallRebuild {
       const saves: CallSnapshot[] = [];
       const records: DisciplineInput[] = [];
       let next = batch.next;
+      const inBatch = new Set<string>();
       for (const call of batch.calls) {
         if (!inRange(call.events[0]?.at)) continue;
         report.read++;
+        // A call id the PBX handed out again (restarted with its clock set back): the call log holds one call per id.
+        if (inBatch.has(call.callId)) {
+          report.skipped++;
+          continue;
+        }
+        inBatch.add(call.callId);
         if (own.has(call.callId)) {
           next = Math.min(next, call.position);
           report.skipped++;

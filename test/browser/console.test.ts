@@ -40,18 +40,27 @@ beforeAll(async () => {
   records.a1 = (await discipline.recordOnce(disciplineInput('c-a1', { occurredAt: new Date(now - 3600_000), officer: '李四' }))).record.id;
   records.a2 = (await discipline.recordOnce(disciplineInput('c-a2', { occurredAt: new Date(now - 7200_000), officer: '李四' }))).record.id;
 
-  // Two shifts from tomorrow (this month or the next), the second asked to be swapped and agreed to.
+  // The officer's shift before this one (its hand-over note written) and the one on now, then two
+  // more, the second asked to be swapped and agreed to. Published per month, should they straddle one.
   const by = { by: 'clerk', at: new Date(now) };
   const wang = await api.roster.addOfficer({ officeId: 'default', name: '王五', phone: null, section: null }, by);
-  const day = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate() + 1);
-  const [, second] = await publishRoster(api.roster, [
-    { startsAt: iso(day + 30 * 60_000), endsAt: iso(day + 9.5 * 3600_000), officerIds: [api.officerId] },
-    { startsAt: iso(day + 9.5 * 3600_000), endsAt: iso(day + 12 * 3600_000), officerIds: [api.officerId] },
-  ], new Date(now));
+  const hour = 3600_000;
+  const block = [
+    { startsAt: iso(now - 3 * hour), endsAt: iso(now - hour), officerIds: [api.officerId] },
+    { startsAt: iso(now - hour), endsAt: iso(now + hour), officerIds: [api.officerId] },
+    { startsAt: iso(now + hour), endsAt: iso(now + 2 * hour), officerIds: [api.officerId] },
+    { startsAt: iso(now + 2 * hour), endsAt: iso(now + 3 * hour), officerIds: [api.officerId] },
+  ];
+  const monthOf = (at: string) => new Date(Date.parse(at) + 8 * hour).toISOString().slice(0, 7);
+  const shifts = [];
+  for (const month of [...new Set(block.map((b) => monthOf(b.startsAt)))]) shifts.push(...(await publishRoster(api.roster, block.filter((b) => monthOf(b.startsAt) === month), new Date(now - 4 * hour))));
+  const [previous, , , later] = shifts;
   const officer = { id: 'test-officer', officerId: api.officerId, dutyDirector: false };
-  const swap = await api.roster.requestSwap({ officeId: 'default', shiftId: second!.id, requesterId: api.officerId, counterpartId: wang.id, counterpartShiftId: null, reason: '家中有事', by: officer, at: new Date(now) });
+  const swap = await api.roster.requestSwap({ officeId: 'default', shiftId: later!.id, requesterId: api.officerId, counterpartId: wang.id, counterpartShiftId: null, reason: '家中有事', by: officer, at: new Date(now) });
   await api.roster.answerSwap('default', swap.id, 'agree', { id: 'wang', officerId: wang.id, dutyDirector: false }, new Date(now));
   swapId = swap.id;
+  const wrote = await api.inject({ method: 'PUT', url: `/shifts/${previous!.id}/handover`, payload: { note: '夜间无重大事项，空调报修未完成' }, headers: api.as('duty-officer') });
+  if (wrote.statusCode !== 200) throw new Error(`the previous shift's hand-over: ${wrote.statusCode} ${wrote.body}`);
 
   browser = await launchChromium();
 });
@@ -96,6 +105,27 @@ describe('signing in', () => {
     await page.context().close();
   });
 });
+
+describe("the duty officer's desk", () => {
+  it("shows the shift on now and the last shift's hand-over note, and acknowledges it", async () => {
+    const page = await officePage(browser);
+    await signIn(page, base, 'test-officer', PASSWORD);
+    await page.waitForSelector('[data-test="handed-from"]');
+    expect(await page.textContent('[data-test="handed-from"]')).toContain('夜间无重大事项，空调报修未完成');
+    expect(await page.textContent('[data-test="handover-shift"]')).toContain('李四');
+    await screenshot(page, 'test-officer-handover');
+    await page.click('[data-test="acknowledge"]');
+    await page.waitForSelector('.el-message--success');
+    const view = (await api.inject({ url: `/shifts/${(await currentShiftId())}/handover`, headers: api.as('duty-officer') })).json() as { handed: { from: { shiftId: string } } };
+    const previous = (await api.inject({ url: `/shifts/${view.handed.from.shiftId}/handover`, headers: api.as('duty-officer') })).json() as { handover: { acknowledgedBy: string | null } };
+    expect(previous.handover.acknowledgedBy).not.toBeNull();
+    await page.context().close();
+  });
+});
+
+async function currentShiftId(): Promise<string> {
+  return ((await api.inject({ url: '/on-duty?desk=desk' })).json() as { shift: { id: string } }).shift.id;
+}
 
 describe("the supervisor's work", () => {
   let page: Page;

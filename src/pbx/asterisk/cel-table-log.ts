@@ -1,13 +1,16 @@
 /**
  * The channel event log Asterisk's cel_pgsql writes into a PostgreSQL table by itself (its columns:
  * sql/asterisk-cel.sql), read by the id of each call's LINKEDID_END: the calls that ended at or
- * after a position, whole (every row of their linkedid, whenever written), as domain events
- * (cel-translator.ts). A call still going holds nothing back: it is read once its end is written.
- * One the log never ends (Asterisk died under it) is never read, as in the file log.
+ * after a position, whole, as domain events (cel-translator.ts). A call's rows are those of its
+ * linkedid since the linkedid's previous end, at most STALE_CALL_MS before its own: a linkedid is
+ * `<epoch>.<counter>`, which a PBX restarted with its clock set back (the sandbox pins it) hands
+ * out again. A call still going holds nothing back: it is read once its end is written. One the
+ * log never ends (Asterisk died under it) is never read.
  */
 import pg from 'pg';
 import type { PhoneRole } from '../../core/phone-role.js';
 import type { PbxCallLog, PbxLogCall } from '../pbx-port.js';
+import { STALE_CALL_MS } from './cel-file-log.js';
 import { celCallEvents, type CelRow } from './cel-translator.js';
 
 /** Calls one read takes at most (a further read goes on from where it stopped). */
@@ -59,12 +62,14 @@ export class CelTableLog implements PbxCallLog {
     await this.#checked;
     const { rows } = await this.#pool.query<Row>(
       `WITH ends AS (
-         SELECT id, linkedid FROM ${this.#table} WHERE eventtype = 'LINKEDID_END' AND id >= $1 ORDER BY id LIMIT $2
+         SELECT e.id, e.linkedid, e.eventtime,
+           (SELECT max(p.id) FROM ${this.#table} p WHERE p.linkedid = e.linkedid AND p.eventtype = 'LINKEDID_END' AND p.id < e.id) AS after
+         FROM ${this.#table} e WHERE e.eventtype = 'LINKEDID_END' AND e.id >= $1 ORDER BY e.id LIMIT $2
        )
        SELECT ends.id AS end_id, c.eventtype, c.eventtime, c.userdeftype, c.cid_name, c.cid_num, c.exten, c.context, c.channame, c.uniqueid, c.linkedid, c.extra
-       FROM ends JOIN ${this.#table} c ON c.linkedid = ends.linkedid
+       FROM ends JOIN ${this.#table} c ON c.linkedid = ends.linkedid AND c.id <= ends.id AND c.id > coalesce(ends.after, 0) AND c.eventtime >= ends.eventtime - $3
        ORDER BY ends.id, c.id`,
-      [from, CALLS_PER_READ],
+      [from, CALLS_PER_READ, STALE_CALL_MS / 1000],
     );
     const calls: PbxLogCall[] = [];
     let next = from;

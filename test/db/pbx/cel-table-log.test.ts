@@ -87,6 +87,14 @@ describe('CelTableLog', () => {
     expect((await log.read(second!.position)).calls.map((c) => c.callId)).toEqual(CALLS.slice(1));
   });
 
+  it('a call id handed out again (the PBX restarted with its clock set back): two calls, each of its own rows', async () => {
+    await insert(rows);
+    await insert(rows);
+    const read = await log.read(0);
+    expect(read.calls.map((c) => c.callId)).toEqual([...CALLS, ...CALLS]);
+    for (const call of read.calls) expect(call.events).toEqual(celCallEvents(rows.filter((r) => r.linkedid === call.callId), roleOf));
+  });
+
   it('names a missing table, a missing column and the stock schema’s timestamp eventtime instead of misreading them', async () => {
     const missing = new CelTableLog({ databaseUrl: database.url, table: 'nope' }, roleOf);
     await expect(missing.read(0)).rejects.toThrow('cel table nope: no such table (create it with sql/asterisk-cel.sql before Asterisk loads cel_pgsql)');

@@ -11,6 +11,7 @@ import { NO_OWN_CALLS } from '../../../src/calls/own-calls.js';
 import type { PhoneRole } from '../../../src/core/phone-role.js';
 import { MemoryDisciplineStore } from '../../../src/discipline/memory-discipline-store.js';
 import { CelFileLog } from '../../../src/pbx/asterisk/cel-file-log.js';
+import type { PbxCallLog } from '../../../src/pbx/pbx-port.js';
 import { MemoryWatchStore } from '../../../src/watch/memory-watch-store.js';
 import { snapshot } from '../../support/store-contract.js';
 
@@ -19,11 +20,10 @@ const roleOf = (endpoint: string): PhoneRole => ({ desk: 'desk', leader: 'fallba
 /** In the file's order: answered in ring 2, an absence, abandoned, busy. */
 const [ANSWERED, ABSENCE, ABANDONED, BUSY] = ['1795399204.0', '1795399206.2', '1795399219.4', '1795399202.6'];
 
-function setUp(own: Set<string>) {
+function setUp(own: Set<string>, log: PbxCallLog = new CelFileLog(FILE, roleOf)) {
   const calls = new MemoryCallStore();
   const records = new MemoryDisciplineStore();
   const positions = new MemoryWatchStore();
-  const log = new CelFileLog(FILE, roleOf);
   const rebuild = new CallRebuild({
     officeId: 'default',
     log,
@@ -41,6 +41,15 @@ function setUp(own: Set<string>) {
 }
 
 describe('CallRebuild', () => {
+  it('a call id the log holds twice in one read (the PBX restarted with its clock set back): the first is rebuilt, the second skipped, nothing fails', async () => {
+    const file = new CelFileLog(FILE, roleOf);
+    const { calls } = await file.read(0);
+    const twice: PbxCallLog = { source: 'twice', read: async () => ({ calls: [...calls, ...calls], next: 1, done: true, skippedLines: 0 }) };
+    const { rebuild, row } = setUp(new Set(), twice);
+    expect(await rebuild.run()).toMatchObject({ read: 8, rebuilt: 4, records: 1, skipped: 4 });
+    expect(await row(ABSENCE)).toMatchObject({ outcome: 'absence', ringCount: 3 });
+  });
+
   it('rebuilds the calls with no row or an unfinished one, leaves one seen to its end, and waits for one this process still has', async () => {
     const own = new Set([BUSY]);
     const { calls, records, positions, log, rebuild, row } = setUp(own);
