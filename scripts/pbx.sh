@@ -233,6 +233,7 @@ ensure_root() {
   asterisk_pid >/dev/null && die "Asterisk is running from $ROOT but the root is stale; run 'pbx.sh down' first"
   mkdir -p "$(dirname "$ROOT")"
   if [[ -f $TARBALL ]]; then extract_root; else build_root; fi
+  FRESH_ROOT=1 # its CEL file starts empty: so does the CEL table (prepare_cel_table)
 }
 
 # ---------------------------------------------------------------- config
@@ -261,6 +262,9 @@ prepare_cel_table() { # the database and table cel_pgsql writes to (sql/asterisk
   fi
   [[ $DUTY_PBX_CEL_PG_TABLE == cel ]] || die "DUTY_PBX_CEL_PG_TABLE: the sandbox creates the table cel only (sql/asterisk-cel.sql)"
   "${pg[@]}" -d "$DUTY_PBX_CEL_PG_DB" -f "$repo/sql/asterisk-cel.sql" >/dev/null || die "could not create the CEL table in $DUTY_PBX_CEL_PG_DB"
+  # A fresh root's log is empty, the table's too: a call id (<epoch>.<counter>) comes round again
+  # with the pinned clock of each new sandbox, and the last one's calls would share it.
+  if [[ ${FRESH_ROOT:-} == 1 ]]; then "${pg[@]}" -d "$DUTY_PBX_CEL_PG_DB" -c "TRUNCATE cel RESTART IDENTITY" >/dev/null || true; fi
 }
 
 render_config() { # render the project's config into the root's /etc/asterisk
