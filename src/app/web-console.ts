@@ -4,23 +4,17 @@
  * hold no duty record; every number the console shows comes from the API, which checks each
  * request. A checkout whose console was not built answers /console/ with 503 saying how to build it.
  */
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { findUp } from '../platform/find-up.js';
 
 export const CONSOLE_PREFIX = '/console';
 
 /** web/dist of the repository, found by walking up from this module (src/ under tsx, dist/src/ compiled); null when not built. */
 export function defaultConsoleDir(): string | null {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; ) {
-    const candidate = join(dir, 'web', 'dist');
-    if (existsSync(join(candidate, 'index.html'))) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) return null;
-    dir = parent;
-  }
+  const index = findUp(import.meta.url, join('web', 'dist', 'index.html'));
+  return index && dirname(index);
 }
 
 export async function registerWebConsole(app: FastifyInstance, dir: string | null): Promise<void> {

@@ -28,6 +28,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
+import { findUp } from '../find-up.js';
 import type { StoreLogger } from '../store-logger.js';
 
 /** Same key as Prisma's schema engine uses for `pg_advisory_lock`. */
@@ -93,14 +94,9 @@ const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations"
  * from src/ (tsx, vitest) and from the compiled dist/src/ alike.
  */
 export function defaultMigrationsDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, 'prisma', 'migrations');
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('prisma/migrations not found above ' + dirname(fileURLToPath(import.meta.url)));
-    dir = parent;
-  }
+  const dir = findUp(import.meta.url, join('prisma', 'migrations'));
+  if (!dir) throw new Error('prisma/migrations not found above ' + dirname(fileURLToPath(import.meta.url)));
+  return dir;
 }
 
 export function checksumOf(content: Buffer | string): string {
