@@ -13,6 +13,8 @@ import { webhookRoutes } from '../alerts/webhooks/webhook-routes.js';
 import { callExportRoutes } from '../calls/call-export-routes.js';
 import { callRoutes } from '../calls/call-routes.js';
 import type { CallService } from '../calls/call-service.js';
+import { dialplanRoutes } from '../dialplan/dialplan-routes.js';
+import type { DialplanStateDeps } from '../dialplan/dialplan-state.js';
 import { disciplineRoutes } from '../discipline/discipline-routes.js';
 import type { DisciplineService } from '../discipline/discipline-service.js';
 import { dutyLogRoutes } from '../duty-log/duty-log-routes.js';
@@ -30,6 +32,8 @@ import { missedCallRoutes } from '../reports/missed-call-routes.js';
 import type { MonthlyTallyService } from '../reports/monthly-tally-service.js';
 import { reportRoutes } from '../reports/report-routes.js';
 import { tallyExportRoutes } from '../reports/tally-export-routes.js';
+import { scheduleRoutes } from '../schedule/schedule-routes.js';
+import type { ScheduleService } from '../schedule/schedule-service.js';
 import { registerApiDocs } from './api-docs.js';
 import { healthRoutes, type HealthReport } from './health-routes.js';
 import { registerWebConsole } from './web-console.js';
@@ -47,6 +51,10 @@ export interface AppDeps {
   tally: MonthlyTallyService;
   missedCalls: MissedCallReportService;
   roster: RosterRouteDeps;
+  /** The schedule, who covers a moment, the holiday calendar (src/schedule/). */
+  schedule: ScheduleService;
+  /** The generated dialplan against the live PBX (src/dialplan/). */
+  dialplan: DialplanStateDeps;
   health: () => HealthReport;
   /** Live missed-call alerts (server-sent events) and the webhook delivery log (src/alerts/). */
   alerts: AlertHub;
@@ -85,6 +93,8 @@ export const app: FastifyPluginAsync<AppDeps> = async (fastify, deps) => {
   await api.register(reportRoutes, { tally: deps.tally, viewerOf: deps.viewerOf });
   await api.register(missedCallRoutes, { missedCalls: deps.missedCalls, viewerOf: deps.viewerOf });
   await api.register(tallyExportRoutes, { tally: deps.tally, viewerOf: deps.viewerOf, audit: deps.access.audit });
+  await api.register(scheduleRoutes, { schedule: deps.schedule, clock: deps.roster.clock });
+  await api.register(dialplanRoutes, { dialplan: deps.dialplan });
   await api.register(watchRoutes, { gaps: deps.watchGaps, viewerOf: deps.viewerOf });
   await api.register(fastifySSE, { heartbeatInterval: 15_000 });
   await api.register(alertRoutes, { hub: deps.alerts, viewerOf: deps.viewerOf, audit: deps.access.audit });

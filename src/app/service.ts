@@ -42,7 +42,7 @@ import { DisciplineService } from '../discipline/discipline-service.js';
 import type { DisciplineStore } from '../discipline/discipline-store.js';
 import { registerDisciplineWrites, type DisciplineFacts } from '../discipline/discipline-writes.js';
 import { PrismaDisciplineStore } from '../discipline/prisma-discipline-store.js';
-import { AsteriskPort } from '../pbx/asterisk/asterisk-port.js';
+import { AsteriskPort, oneShotCommands } from '../pbx/asterisk/asterisk-port.js';
 import { openCelLog } from '../pbx/asterisk/open-cel-log.js';
 import type { PbxPort } from '../pbx/pbx-port.js';
 import { systemClock, type Clock } from '../platform/clock.js';
@@ -64,6 +64,8 @@ import { SpillStore } from '../platform/outbox/spill-store.js';
 import { requeueSpilledWrites, spillUnwritten, type RequeuedSpills } from '../platform/outbox/spilled-writes.js';
 import { WriteQueue } from '../platform/outbox/write-queue.js';
 import { startCalendarWarnings } from '../schedule/calendar-warnings.js';
+import { readRoutingDialplan } from '../schedule/route-command.js';
+import { ScheduleService } from '../schedule/schedule-service.js';
 import { healthReport } from './health-report.js';
 import { app } from './http-app.js';
 import { createOfficeRuntime, type OfficeRuntime } from './office-runtime.js';
@@ -224,10 +226,12 @@ export async function startService(config: Config, { logger, clock: localClock =
     if (request.url.startsWith('/healthz')) calendar = await calendarWarnings.current();
   });
   let url: string;
+  const officeSchedule = officeScheduleOf(offices, config);
+  // The office's time zone: its schedule's.
+  const timezoneOf = (officeId: OfficeId) => offices.find((o) => o.id === officeId)?.schedule?.timezone ?? 'Asia/Shanghai';
   try {
     const callService = new CallService(calls, access.audit);
     const watchGaps = (officeId: OfficeId, from: Date, to: Date) => watchStore.listGaps(officeId, from, to);
-    const timezoneOf = (officeId: OfficeId) => offices.find((o) => o.id === officeId)?.schedule?.timezone ?? 'Asia/Shanghai';
     await http.register(app, {
       calls: callService,
       dutyLog: new DutyLogService(dutyLogStore, callService, access.audit, localClock),
@@ -243,7 +247,16 @@ export async function startService(config: Config, { logger, clock: localClock =
       }),
       missedCalls: new MissedCallReportService({ roster: rosterStores, calls, watchGaps, audit: access.audit, timezoneOf, clock: localClock }),
       discipline: new DisciplineService(discipline, access.audit, localClock, (officeId, shiftId) => roster.attributionOfShift(officeId, shiftId)),
-      roster: { roster, clock: localClock, officeSchedule: officeScheduleOf(offices, config) },
+      roster: { roster, clock: localClock, officeSchedule },
+      schedule: new ScheduleService({ officeSchedule, routingDialplan: () => readRoutingDialplan(config), clock: localClock }),
+      dialplan: {
+        config,
+        clock: localClock,
+        officeOf: (officeId) => {
+          const office = officesOf(config).find((o) => o.id === officeId);
+          return office ? { scheduleFile: office.scheduleFile, pbx: oneShotCommands(office.ami) } : null;
+        },
+      },
       alerts,
       webhookDeliveries: webhookStore,
       consoleDir: defaultConsoleDir(),
@@ -264,6 +277,7 @@ export async function startService(config: Config, { logger, clock: localClock =
     offices: offices.map((o) => ({
       id: o.id,
       now: () => o.pbx.clock.now(),
+      timezone: timezoneOf(o.id),
       onDutyAt: (desk, at) => liveRosters.get(o.id)!.onDutyAt(desk, at),
     })),
     calls,

@@ -18,7 +18,7 @@ export type ReportCallRow = Pick<CallRecord, 'id' | 'pbxCallId' | 'direction' | 
 export type ExportCallRow = Omit<CallRecord, 'timeline' | 'callerUnit' | 'content' | 'handling' | 'createdAt' | 'updatedAt'>;
 
 /** What the monthly tally reads of a call (src/core/tally/monthly-tally.ts TallyCall). */
-export type TallyCallRow = Pick<CallRecord, 'pbxCallId' | 'direction' | 'offeredAt' | 'deskEndpoint' | 'answeredAt' | 'outcome'>;
+export type TallyCallRow = Pick<CallRecord, 'pbxCallId' | 'direction' | 'offeredAt' | 'deskEndpoint' | 'answeredAt' | 'outcome' | 'ringCount'>;
 
 /** One office's calls offered in [from, to); of one direction and some outcomes when given (an empty list matches nothing). */
 export interface ReportCallQuery {

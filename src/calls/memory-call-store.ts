@@ -83,7 +83,7 @@ export class MemoryCallStore implements CallStore {
   async listForTally(query: Pick<ReportCallQuery, 'officeId' | 'from' | 'to'>): Promise<TallyCallRow[]> {
     return (await this.listForReport({ ...query, direction: 'inbound' }))
       .filter((r) => r.deskEndpoint !== null)
-      .map(({ pbxCallId, direction, offeredAt, deskEndpoint, answeredAt, outcome }) => ({ pbxCallId, direction, offeredAt, deskEndpoint, answeredAt, outcome }));
+      .map(({ pbxCallId, direction, offeredAt, deskEndpoint, answeredAt, outcome, ringCount }) => ({ pbxCallId, direction, offeredAt, deskEndpoint, answeredAt, outcome, ringCount }));
   }
 
   async outcomesOf(officeId: OfficeId, pbxCallIds: readonly string[]): Promise<Map<string, CallOutcome>> {

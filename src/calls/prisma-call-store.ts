@@ -117,10 +117,12 @@ export class PrismaCallStore implements CallStore {
   /**
    * listForReport's way, leaner for the month's every inbound call: grouped by desk and outcome
    * (neither repeated per row), no order (the tally needs none), times as epoch milliseconds.
+   * ring_count comes last and bare: concat_ws skips a null argument, so a row without one simply
+   * has a field less (no coalesce, no marker); the integer needs no explicit cast either.
    */
   async listForTally(query: Pick<ReportCallQuery, 'officeId' | 'from' | 'to'>): Promise<TallyCallRow[]> {
     const groups = await this.prisma.$queryRaw<{ desk: string; outcome: string; rows: string }[]>`
-      SELECT "desk_endpoint" AS "desk", "outcome", string_agg(concat_ws(${FIELD}, ${epochMs('offered_at')}, coalesce((${epochMs('answered_at')})::text, ${NULL_FIELD}), "pbx_call_id"), ${ROW}) AS "rows"
+      SELECT "desk_endpoint" AS "desk", "outcome", string_agg(concat_ws(${FIELD}, ${epochMs('offered_at')}, coalesce((${epochMs('answered_at')})::text, ${NULL_FIELD}), "pbx_call_id", "ring_count"), ${ROW}) AS "rows"
       FROM "call_log_entries"
       WHERE "office_id" = ${query.officeId} AND "direction" = 'inbound' AND "desk_endpoint" IS NOT NULL
         AND "offered_at" >= ${query.from}::timestamptz AND "offered_at" < ${query.to}::timestamptz
@@ -129,8 +131,16 @@ export class PrismaCallStore implements CallStore {
     for (const { desk, outcome: text, rows } of groups) {
       const outcome = asOutcome(text);
       for (const line of rows.split(ROW)) {
-        const [offeredAt, answeredAt, pbxCallId] = line.split(FIELD) as [string, string, string];
-        calls.push({ pbxCallId, direction: 'inbound', offeredAt: new Date(Number(offeredAt)), deskEndpoint: desk, answeredAt: answeredAt === NULL_FIELD ? null : new Date(Number(answeredAt)), outcome });
+        const [offeredAt, answeredAt, pbxCallId, ringCount] = line.split(FIELD) as [string, string, string, string?];
+        calls.push({
+          pbxCallId,
+          direction: 'inbound',
+          offeredAt: new Date(Number(offeredAt)),
+          deskEndpoint: desk,
+          answeredAt: answeredAt === NULL_FIELD ? null : new Date(Number(answeredAt)),
+          outcome,
+          ringCount: ringCount === undefined ? null : Number(ringCount),
+        });
       }
     }
     return calls;

@@ -2,7 +2,8 @@
  * The office's reports:
  *
  *   GET /reports/monthly-tally?month=YYYY-MM   reports:read   per officer: duty days, shifts, calls answered,
- *                                                              absences and mistakes by status (and kind), subsidy in fen
+ *                                                              absences and mistakes by status (and kind), subsidy in fen;
+ *                                                              totals: the answered calls by the ring they were answered in
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
@@ -35,7 +36,23 @@ const Tally = Type.Object({
       subsidy: Subsidy,
     }),
   ),
-  totals: Type.Object({ shifts: Type.Integer(), dutyDays: Type.Integer(), callsInbound: Type.Integer(), callsAnswered: Type.Integer(), absences: Counts, mistakes: Mistakes, subsidy: Subsidy }),
+  totals: Type.Object({
+    shifts: Type.Integer(),
+    dutyDays: Type.Integer(),
+    callsInbound: Type.Integer(),
+    callsAnswered: Type.Integer(),
+    answeredByRing: Type.Array(
+      Type.Object({
+        rings: Type.Integer({ description: 'the ring the desk answered in (1: the first)' }),
+        calls: Type.Integer({ description: 'answered calls of callsAnswered answered in that ring' }),
+      }),
+      { description: 'answer ring distribution: the calls of callsAnswered by the ring the desk answered in, ascending by rings, only rings with a call; with answeredRingUnknown it sums to callsAnswered' },
+    ),
+    answeredRingUnknown: Type.Integer({ description: 'calls of callsAnswered whose ring is not known (no ring count recorded)' }),
+    absences: Counts,
+    mistakes: Mistakes,
+    subsidy: Subsidy,
+  }),
   noOneRostered: Type.Object({ calls: Ids, records: Ids }, { description: 'gaps of the roster: calls to a desk no shift covered, records attributed to no one' }),
   unattributedRecords: Ids,
 });

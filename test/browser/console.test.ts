@@ -7,16 +7,25 @@
  * another, approves a swap, and exports the call log as CSV (the downloaded file is read back).
  * Screenshots of each view go to test-output/console/.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConsoleDir } from '../../src/app/web-console.js';
 import { MemoryCallStore } from '../../src/calls/memory-call-store.js';
+import { loadScheduleSetup } from '../../src/cli/cli-support.js';
+import { renderDialplanFiles } from '../../src/dialplan/dialplan-files.js';
 import { MemoryDisciplineStore } from '../../src/discipline/memory-discipline-store.js';
+import { PbxError } from '../../src/pbx/pbx-port.js';
+import { loadConfig } from '../../src/platform/config/load-config.js';
+import { loadScheduleFile } from '../../src/schedule/schedule-file.js';
 import { PASSWORD } from '../support/access-api.js';
 import { launchChromium, officePage, screenshot, signIn } from '../support/browser.js';
 import { buildApi, publishRoster, type TestApi } from '../support/http.js';
+import { repoRoot } from '../support/pbx/sandbox.js';
+import { baselineCalendar } from '../support/schedule-test-data.js';
 import { disciplineInput, snapshot } from '../support/store-contract.js';
 
 const calls = new MemoryCallStore();
@@ -25,6 +34,8 @@ let api: TestApi;
 let base: string;
 let browser: Browser;
 let swapId: string;
+let liveDir: string;
+const EXAMPLE = path.join(repoRoot, 'dialplan', 'schedule.example.yaml');
 const records: Record<'a1' | 'a2', string> = { a1: '', a2: '' };
 const now = Date.now();
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -32,7 +43,20 @@ const iso = (ms: number) => new Date(ms).toISOString();
 beforeAll(async () => {
   const consoleDir = defaultConsoleDir();
   if (!consoleDir) throw new Error('the web console is not built: npm run build:web');
-  api = await buildApi({ calls, discipline, consoleDir });
+  // The ops view's schedule, calendar and dialplan: the example schedule; its 2026 dialplan "applied" with one line edited by hand.
+  liveDir = await mkdtemp(path.join(tmpdir(), 'dh-console-live-'));
+  const config = loadConfig({ env: {}, overrides: { 'schedule.file': EXAMPLE, 'schedule.liveDir': liveDir, 'schedule.years': [2026], 'schedule.calendarOverrides': path.join(liveDir, 'none.yaml') } });
+  const [rendered] = renderDialplanFiles(await loadScheduleSetup(config), [2026]);
+  await writeFile(path.join(liveDir, rendered!.name), rendered!.text.replace('Dial(PJSIP/leader', 'Dial(PJSIP/leader-old'));
+  const unreachable = { command: async () => Promise.reject(new PbxError('not-connected', 'not connected to the PBX')), reloadDialplan: async () => [] };
+  api = await buildApi({
+    calls,
+    discipline,
+    consoleDir,
+    officeSchedule: { schedule: await loadScheduleFile(EXAMPLE), calendar: baselineCalendar },
+    routingDialplan: async () => ({ file: path.join(liveDir, rendered!.name), text: rendered!.text }),
+    dialplan: { config, clock: { now: () => new Date() }, officeOf: () => ({ scheduleFile: EXAMPLE, pbx: unreachable }) },
+  });
   await api.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
 
@@ -67,6 +91,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await api?.close();
+  if (liveDir) await rm(liveDir, { recursive: true, force: true });
 });
 
 const navOf = async (page: Page) => page.$$eval('[data-test^="nav-"]', (items) => items.map((i) => i.getAttribute('data-test')));
@@ -182,5 +207,32 @@ describe("the supervisor's work", () => {
     const [header, ...rows] = text.slice(1).trim().split('\r\n');
     expect(header!.split(',').slice(0, 2)).toEqual(['来电时间', '主叫号码']);
     expect(rows.some((r) => r.includes('13800138000'))).toBe(true);
+  });
+});
+
+describe("ops' view", () => {
+  it('shows the holiday calendar with its warning, who covers a moment, the schedule, and a dialplan out of date', async () => {
+    const page = await officePage(browser);
+    await signIn(page, base, 'test-ops', PASSWORD);
+    await page.waitForSelector('[data-test="holidays"] .el-table__row');
+    const nationalDay = await page.locator('[data-test="holidays"] .el-table__row', { hasText: '国庆节' }).innerText();
+    expect(nationalDay.replace(/\s+/g, ' ')).toBe('国庆节 10-01 至 10-07（7 天） 09-20、10-10');
+    expect(await page.textContent('[data-test="calendar-warning"]')).toContain('2027 年节假日数据尚未导入');
+
+    const input = page.locator('[data-test="coverage-at"] input');
+    await input.fill('2026-10-10 23:00:00');
+    await input.press('Enter');
+    await page.click('[data-test="who-covers"]');
+    await page.waitForFunction(() => document.querySelector('[data-test="coverage"]')?.textContent?.includes('2026-10-10 23:00'));
+    expect(await page.textContent('[data-test="coverage-destination"]')).toBe('机要局');
+    expect(await page.textContent('[data-test="coverage-verdict"]')).toBe('与值班时间表一致');
+
+    expect(await page.locator('[data-test="schedule"] .el-table__row').count()).toBe(2);
+    expect((await page.textContent('[data-test="dialplan-state"]'))?.trim()).toBe('交换机上的拨号方案与现在生成的不一致');
+    expect((await page.textContent('[data-test="dialplan-loaded"]'))?.trim()).toBe('未能查询交换机');
+    await page.click('text=查看差异');
+    expect(await page.textContent('pre.diff')).toContain('+ same => n,Dial(PJSIP/leader,');
+    await screenshot(page, 'test-ops-ops-detail');
+    await page.context().close();
   });
 });

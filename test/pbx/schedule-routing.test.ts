@@ -23,7 +23,7 @@ import { registerScheduleCommands } from '../../src/cli/schedule-commands.js';
 import { readConfFiles, writeConfFiles, type DialplanFile } from '../../src/dialplan/dialplan-files.js';
 import { loadScheduleFile } from '../../src/schedule/schedule-file.js';
 import { asteriskRx, ensurePbxUp, openAmiTap, pbxSettings, repoRoot, setPbxClock, type AmiTap } from '../support/pbx/sandbox.js';
-import { evidenceComplete, startTestService, TEST_RINGS, uniqueCaller, type CallJson, type TestService } from '../support/service-harness.js';
+import { authorizationAs, evidenceComplete, startTestService, TEST_RINGS, uniqueCaller, type CallJson, type TestService } from '../support/service-harness.js';
 import { placeCall, startDesk, unregisterPhone, type DeskHandle } from '../support/pbx/sipp.js';
 
 const settings = pbxSettings();
@@ -191,7 +191,12 @@ describe('with the service running: the absence is recorded and every call logge
   beforeAll(async () => {
     await stopPhones();
     await setPbxClock(OFFICE_HOURS);
-    sut = await startTestService({ kind: 'pglite', pbx: 'sandbox' }); // on the real clock: it follows the PBX's by itself
+    // on the real clock: it follows the PBX's by itself; the schedule settings are the CLI's above (GET /dialplan compares as `dialplan diff` does)
+    sut = await startTestService({
+      kind: 'pglite',
+      pbx: 'sandbox',
+      config: { 'schedule.file': EXAMPLE, 'schedule.sandboxRoot': settings.root, 'schedule.years': [2026], 'schedule.fallbackRingTimeoutS': 20 },
+    });
   });
   afterAll(async () => {
     await stopPhones();
@@ -218,6 +223,23 @@ describe('with the service running: the absence is recorded and every call logge
     // How the call ended is part of the evidence: the leader took it.
     expect(record.evidence).toEqual(logged.timeline);
     expect(record.evidence.map((e) => e.what)).toContain('answered by fallback phone leader');
+  });
+
+  it('GET /dialplan (ops): the applied dialplan is what would be rendered now, and Asterisk loaded every context of it', async () => {
+    const res = await sut.service.http.inject({ url: '/dialplan', headers: { authorization: await authorizationAs(sut, 'ops', 'ops.dialplan') } });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ liveDir: liveGenerated, years: [2026], renderError: null, upToDate: true });
+    expect(body.files).toEqual([{ name: 'duty-schedule.conf', live: true, rendered: true, added: 0, removed: 0, diff: '', diffTruncated: false }]);
+    expect(body.pbx).toEqual({ checked: true, error: null, problems: [] });
+  });
+
+  it('GET /schedule/coverage: after hours the schedule and the live dialplan both send the call to the bureau', async () => {
+    const at = encodeURIComponent(AFTER_HOURS.toISOString());
+    const res = await sut.service.http.inject({ url: `/schedule/coverage?at=${at}`, headers: { authorization: await authorizationAs(sut, 'ops', 'ops.coverage') } });
+    const body = res.json();
+    expect(body.bySchedule).toMatchObject({ destination: 'bureau', rule: 'winter/every-day otherwise' });
+    expect(body.byDialplan).toMatchObject({ verdict: 'agrees', file: path.join(liveGenerated, 'duty-schedule.conf'), phones: [{ endpoint: 'bureau', role: 'bureau' }] });
   });
 
   it('after hours, the bureau answers: logged "bureau", no absence', async () => {

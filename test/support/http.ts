@@ -19,7 +19,12 @@ import type { CallRecord } from '../../src/calls/call-record.js';
 import { CallService } from '../../src/calls/call-service.js';
 import type { CallStore } from '../../src/calls/call-store.js';
 import type { Role } from '../../src/core/access/roles.js';
-import type { DayCalendar, Schedule } from '../../src/core/schedule/schedule-model.js';
+import type { Schedule } from '../../src/core/schedule/schedule-model.js';
+import type { DialplanStateDeps } from '../../src/dialplan/dialplan-state.js';
+import { loadConfig } from '../../src/platform/config/load-config.js';
+import type { HolidayCalendar } from '../../src/schedule/holiday-calendar.js';
+import type { RoutingDialplan } from '../../src/schedule/route-command.js';
+import { ScheduleService } from '../../src/schedule/schedule-service.js';
 import type { DisciplineRecord, DisciplineRecordWithHistory, RecordHistoryEntry } from '../../src/discipline/discipline-record.js';
 import { MonthlyTallyService } from '../../src/reports/monthly-tally-service.js';
 import { MissedCallReportService, type WatchGaps } from '../../src/reports/missed-call-report-service.js';
@@ -90,7 +95,11 @@ export interface ApiStores {
   subsidy?: SubsidyPolicy;
   roster?: RosterStores;
   /** The default office's schedule and calendar for roster imports (default: none, the import is a 409). */
-  officeSchedule?: { schedule: Schedule; calendar: DayCalendar };
+  officeSchedule?: { schedule: Schedule; calendar: HolidayCalendar };
+  /** The generated dialplan /schedule/coverage reads (default: none). */
+  routingDialplan?: () => Promise<RoutingDialplan>;
+  /** What GET /dialplan compares (default: no office configured, a 409). */
+  dialplan?: DialplanStateDeps;
   /** The not-watching periods the missed-call report sees (default: those of `watch`). */
   missedCalls?: { watchGaps: WatchGaps };
   /** Live alerts (default: a hub of its own, `api.alerts`) and the webhook delivery log (default: in memory). */
@@ -143,6 +152,7 @@ export async function buildApi(deps: ApiStores): Promise<TestApi> {
   const watch = deps.watch ?? new MemoryWatchStore();
   const watchGaps: WatchGaps = deps.missedCalls?.watchGaps ?? ((officeId, from, to) => watch.listGaps(officeId, from, to));
   const alerts = deps.alerts ?? new AlertHub(() => clock.now());
+  const officeSchedule = async (officeId: string) => (officeId === 'default' ? (deps.officeSchedule ?? null) : null);
   await fastify.register(app, {
     alerts,
     webhookDeliveries: deps.webhookDeliveries ?? new MemoryWebhookDeliveryStore(),
@@ -162,7 +172,9 @@ export async function buildApi(deps: ApiStores): Promise<TestApi> {
     tally: new MonthlyTallyService({ roster: rosterStores, calls: deps.calls, discipline: deps.discipline, audit: access.audit, policy: deps.subsidy ?? DEFAULT_SUBSIDY_POLICY, timezoneOf: () => 'Asia/Shanghai' }),
     missedCalls: new MissedCallReportService({ roster: rosterStores, calls: deps.calls, watchGaps, audit: access.audit, timezoneOf: () => 'Asia/Shanghai', clock }),
     discipline: new DisciplineService(deps.discipline, access.audit, clock, (officeId, shiftId) => roster.attributionOfShift(officeId, shiftId)),
-    roster: { roster, clock, officeSchedule: async (officeId) => (officeId === 'default' ? (deps.officeSchedule ?? null) : null) },
+    roster: { roster, clock, officeSchedule },
+    schedule: new ScheduleService({ officeSchedule, routingDialplan: deps.routingDialplan ?? (async () => ({ searched: ['(none in this test)'] })), clock }),
+    dialplan: deps.dialplan ?? { config: loadConfig({ env: {} }), clock, officeOf: () => null },
     access,
     viewerOf: viewerResolver((officeId, officerId) => roster.shiftsOf(officeId, officerId, clock.now())),
     health: deps.health ?? (() => healthyReport),

@@ -45,7 +45,7 @@ export function disciplineInput(pbxCallId: string, overrides: Partial<Discipline
     officer: '李四',
     deskEndpoint: 'desk',
     occurredAt: new Date('2026-03-02T08:00:15.000Z'),
-    reason: 'desk rang 3 rings without answer',
+    reason: '值班台响铃3声无人接听（离岗）',
     evidence: [
       { at: '2026-03-02T08:00:00.123Z', what: 'offered' },
       { at: '2026-03-02T08:00:15.000Z', what: 'ring 3' },
@@ -208,15 +208,22 @@ export function storeContract(fixture: () => StoreFixture, reset: () => Promise<
       await calls.saveMany([]);
     });
 
-    it('listForTally: one office, [from, to), inbound calls offered to a desk, times to the millisecond', async () => {
+    it('listForTally: one office, [from, to), inbound calls offered to a desk, times to the millisecond, the ring count or null', async () => {
       const { calls } = fixture();
       await seed(calls);
       await calls.save(snapshot('r-ms', { offeredAt: at('2026-05-01T10:00:00.123Z'), deskEndpoint: 'desk-2', answeredAt: at('2026-05-01T10:00:07.456Z'), outcome: 'answered', ringCount: 2 }));
+      // answered with no ring count; answered in ring 12 (two digits); hung up before ring 1 (ring count 0, not null)
+      await calls.save(snapshot('r-no-ring', { offeredAt: at('2026-05-01T11:00:00Z'), deskEndpoint: 'desk-2', answeredAt: at('2026-05-01T11:00:03Z'), outcome: 'answered' }));
+      await calls.save(snapshot('r-ring-12', { offeredAt: at('2026-05-01T12:00:00Z'), deskEndpoint: 'desk-2', answeredAt: at('2026-05-01T12:01:00Z'), outcome: 'answered', ringCount: 12 }));
+      await calls.save(snapshot('r-ring-0', { offeredAt: at('2026-05-01T13:00:00Z'), deskEndpoint: 'desk', outcome: 'abandoned', ringCount: 0 }));
       const rows = await calls.listForTally({ officeId: 'default', from: at('2026-05-01T00:00:00Z'), to: at('2026-05-03T00:00:00Z') });
       expect([...rows].sort((a, b) => (a.pbxCallId < b.pbxCallId ? -1 : 1))).toEqual([
-        { pbxCallId: 'r-1', direction: 'inbound', offeredAt: at('2026-05-01T00:00:00Z'), deskEndpoint: 'desk', answeredAt: null, outcome: 'absence' },
-        { pbxCallId: 'r-2a', direction: 'inbound', offeredAt: at('2026-05-02T00:00:00Z'), deskEndpoint: 'desk', answeredAt: at('2026-05-02T00:00:05Z'), outcome: 'answered' },
-        { pbxCallId: 'r-ms', direction: 'inbound', offeredAt: at('2026-05-01T10:00:00.123Z'), deskEndpoint: 'desk-2', answeredAt: at('2026-05-01T10:00:07.456Z'), outcome: 'answered' },
+        { pbxCallId: 'r-1', direction: 'inbound', offeredAt: at('2026-05-01T00:00:00Z'), deskEndpoint: 'desk', answeredAt: null, outcome: 'absence', ringCount: 3 },
+        { pbxCallId: 'r-2a', direction: 'inbound', offeredAt: at('2026-05-02T00:00:00Z'), deskEndpoint: 'desk', answeredAt: at('2026-05-02T00:00:05Z'), outcome: 'answered', ringCount: 1 },
+        { pbxCallId: 'r-ms', direction: 'inbound', offeredAt: at('2026-05-01T10:00:00.123Z'), deskEndpoint: 'desk-2', answeredAt: at('2026-05-01T10:00:07.456Z'), outcome: 'answered', ringCount: 2 },
+        { pbxCallId: 'r-no-ring', direction: 'inbound', offeredAt: at('2026-05-01T11:00:00Z'), deskEndpoint: 'desk-2', answeredAt: at('2026-05-01T11:00:03Z'), outcome: 'answered', ringCount: null },
+        { pbxCallId: 'r-ring-0', direction: 'inbound', offeredAt: at('2026-05-01T13:00:00Z'), deskEndpoint: 'desk', answeredAt: null, outcome: 'abandoned', ringCount: 0 },
+        { pbxCallId: 'r-ring-12', direction: 'inbound', offeredAt: at('2026-05-01T12:00:00Z'), deskEndpoint: 'desk-2', answeredAt: at('2026-05-01T12:01:00Z'), outcome: 'answered', ringCount: 12 },
       ]);
       expect(await calls.listForTally({ officeId: 'other', from: at('2026-05-01T00:00:00Z'), to: at('2026-05-03T00:00:00Z') })).toEqual([]);
     });
@@ -393,7 +400,7 @@ export function storeContract(fixture: () => StoreFixture, reset: () => Promise<
       const { record } = await discipline.recordOnce(disciplineInput('h-raised'));
       expect(await discipline.get(record.id)).toEqual({
         ...record,
-        history: [{ seq: 1, what: 'raised', actor: null, at: record.createdAt, text: 'desk rang 3 rings without answer' }],
+        history: [{ seq: 1, what: 'raised', actor: null, at: record.createdAt, text: '值班台响铃3声无人接听（离岗）' }],
       });
       expect(record.mistakeKind).toBeNull();
     });
@@ -408,7 +415,7 @@ export function storeContract(fixture: () => StoreFixture, reset: () => Promise<
       await discipline.recordOnce(input);
       const stored = await discipline.get(record.id);
       expect(stored?.history.map(({ seq, what, actor, text }) => ({ seq, what, actor, text }))).toEqual([
-        { seq: 1, what: 'raised', actor: null, text: 'desk rang 3 rings without answer' },
+        { seq: 1, what: 'raised', actor: null, text: '值班台响铃3声无人接听（离岗）' },
         { seq: 2, what: 'evidence-completed', actor: null, text: 'evidence 2 → 3 entries, last: call ended (normal clearing)' },
       ]);
       expect(stored?.history[1]?.at).toBeInstanceOf(Date);
@@ -461,7 +468,7 @@ export function storeContract(fixture: () => StoreFixture, reset: () => Promise<
         ...record,
         status: 'confirmed',
         history: [
-          { seq: 1, what: 'raised', actor: null, at: record.createdAt, text: 'desk rang 3 rings without answer' },
+          { seq: 1, what: 'raised', actor: null, at: record.createdAt, text: '值班台响铃3声无人接听（离岗）' },
           { seq: 2, what: 'objected', actor: '李四', at: T1, text: '当时在处理另一来电' },
           { seq: 3, what: 'confirmed', actor: '王主任', at: T2, text: '录音显示无人接听' },
         ],

@@ -1,7 +1,8 @@
 /**
  * The hand-worked December of test/db/reports/monthly-tally-api.test.ts, as a setup to share: three
  * day shifts (08:30–17:30 in Shanghai) — 12-01 张伟, 12-02 张伟 swapped to 李娜 (approved), 12-03 李娜 —
- * calls c1–c3 answered on them, c4 on the desk at 20:00 when no one was rostered; absences r1
+ * calls c1–c3 answered on them (in ring 1, ring 3, and a ring not recorded), c4 on the desk at 20:00
+ * when no one was rostered (an absence: 3 rings, not answered); absences r1
  * (张伟, confirmed), r2 (李娜, waived), r3 (c4's, no one rostered, open). With TALLY_MONTH_POLICY
  * (80 yuan a duty day, 50 per confirmed absence) the month comes to:
  *
@@ -9,6 +10,7 @@
  *   李四  nothing (the test api's own officer)
  *   李娜  2 days, 2 shifts, 2 calls, absences 0/0/1, 160 yuan
  *   合计  3 shifts, 3 days, 4 inbound, 3 answered, absences 1/1/1, 240 − 50 = 190 yuan;
+ *         answered by ring: ring 1 one call (c1), ring 3 one call (c2), ring not known one (c3);
  *         no one rostered: 1 call (c4), 1 record (r3)
  */
 import type { CallStore } from '../../src/calls/call-store.js';
@@ -41,10 +43,11 @@ export async function seedTallyMonth(api: TestApi, calls: CallStore, discipline:
   await api.roster.answerSwap('default', swap.id, 'agree', { id: 'li', officerId: li.id, dutyDirector: false }, new Date('2026-12-01T11:00:00Z'));
   await api.roster.decideSwap('default', swap.id, 'approve', { id: 'director', officerId: null, dutyDirector: true }, new Date('2026-12-01T12:00:00Z'));
 
-  const answered = (id: string, at: string) => calls.save(snapshot(id, { offeredAt: new Date(at), deskEndpoint: 'desk', answeredAt: new Date(Date.parse(at) + 5000), answeredBy: 'desk', outcome: 'answered', ringCount: 2 }));
-  await answered('c1', '2026-12-01T02:00:00Z');
-  await answered('c2', '2026-12-02T02:00:00Z');
-  await answered('c3', '2026-12-03T02:00:00Z');
+  const answered = (id: string, at: string, ringCount: number | null) =>
+    calls.save(snapshot(id, { offeredAt: new Date(at), deskEndpoint: 'desk', answeredAt: new Date(Date.parse(at) + 5000), answeredBy: 'desk', outcome: 'answered', ringCount }));
+  await answered('c1', '2026-12-01T02:00:00Z', 1);
+  await answered('c2', '2026-12-02T02:00:00Z', 3);
+  await answered('c3', '2026-12-03T02:00:00Z', null);
   await calls.save(snapshot('c4', { offeredAt: new Date('2026-12-01T12:00:00Z'), deskEndpoint: 'desk', outcome: 'absence', ringCount: 3 }));
 
   const r1 = (await discipline.recordOnce(disciplineInput('c5', { occurredAt: new Date('2026-12-01T05:00:15Z'), duty: attributedTo(s1!.id, [zhang.id], ['张伟']) }))).record;

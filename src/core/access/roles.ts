@@ -29,7 +29,9 @@ export const PERMISSIONS = [
   'swaps:request',
   /** approve a roster month or a swap (值班主任) */
   'roster:approve',
-  /** render, check and apply the dialplan */
+  /** read the duty schedule, who covers the line at a moment, and the holiday calendar */
+  'schedule:read',
+  /** render, check and apply the dialplan; see the PBX's dialplan against what would be rendered */
   'dialplan:manage',
   /** import and correct the holiday calendar (调休, State Council notices) */
   'calendar:manage',
@@ -71,9 +73,9 @@ const OWN = ['session:own', 'tokens:own'] as const satisfies readonly Permission
  */
 const ROLE_PERMISSIONS: { readonly [R in Role]: readonly Permission[] } = {
   'duty-officer': ['calls:read', 'duty-log:write', 'records:read', 'records:object', 'roster:read', 'swaps:request', ...OWN],
-  supervisor: ['calls:read', 'duty-log:write', 'records:read', 'records:review', 'roster:read', 'roster:manage', 'swaps:request', 'roster:approve', 'health:read', 'reports:read', 'users:manage', ...OWN],
-  ops: ['dialplan:manage', 'calendar:manage', 'config:manage', 'health:read', ...OWN],
-  auditor: ['calls:read', 'records:read', 'roster:read', 'health:read', 'reports:read', 'audit:read', ...OWN],
+  supervisor: ['calls:read', 'duty-log:write', 'records:read', 'records:review', 'roster:read', 'roster:manage', 'swaps:request', 'roster:approve', 'schedule:read', 'health:read', 'reports:read', 'users:manage', ...OWN],
+  ops: ['schedule:read', 'dialplan:manage', 'calendar:manage', 'config:manage', 'health:read', ...OWN],
+  auditor: ['calls:read', 'records:read', 'roster:read', 'schedule:read', 'health:read', 'reports:read', 'audit:read', ...OWN],
 };
 
 /** The role's permissions, in the order of PERMISSIONS. */

@@ -80,6 +80,8 @@ export interface MissedCall {
   shift: string | null;
   /** Who was accountable at offeredAt, after the swaps approved by then. */
   officers: string[];
+  /** Their ids, in the same order. */
+  officerIds: string[];
   leader: string | null;
   /** A desk call no shift covered. */
   noOneRostered: boolean;
@@ -154,6 +156,7 @@ export function missedCallReport(input: MissedCallReportInput): MissedCallReport
       shiftId: shift?.id ?? null,
       shift: shift ? shiftLabel(shift) : null,
       officers: onShift ? onShift.officerIds.map(nameOf) : [],
+      officerIds: onShift ? [...onShift.officerIds] : [],
       leader: onShift?.leaderId == null ? null : nameOf(onShift.leaderId),
       noOneRostered: duty === NO_ONE_ROSTERED,
     });

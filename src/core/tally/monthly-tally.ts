@@ -32,8 +32,11 @@ import { assertTimeZone, wallClockAt } from '../schedule/schedule-local-time.js'
 import type { LocalDate } from '../schedule/schedule-model.js';
 import { MISTAKE_KEYS, subsidyOf, validateSubsidyPolicy, type MistakeKey, type Subsidy, type SubsidyPolicy } from './subsidy-rules.js';
 
-/** What the tally reads of a call (a CallSnapshot is one). Only inbound calls offered to a desk count. */
-export type TallyCall = Pick<CallSnapshot, 'pbxCallId' | 'direction' | 'offeredAt' | 'outcome' | 'deskEndpoint' | 'answeredAt'>;
+/**
+ * What the tally reads of a call (a CallSnapshot is one). Only inbound calls offered to a desk count.
+ * ringCount is read of answered calls only: the ring the desk answered in (null: not known).
+ */
+export type TallyCall = Pick<CallSnapshot, 'pbxCallId' | 'direction' | 'offeredAt' | 'outcome' | 'deskEndpoint' | 'answeredAt' | 'ringCount'>;
 
 /** What the tally reads of a discipline record (a stored DisciplineRecord is one). */
 export interface TallyRecord {
@@ -84,6 +87,12 @@ export interface OfficerTally {
   subsidy: Subsidy;
 }
 
+/** Calls answered in ring `rings`. */
+export interface RingCount {
+  rings: number;
+  calls: number;
+}
+
 /** Ids, in the order of their instants. */
 export interface IdList {
   count: number;
@@ -102,6 +111,14 @@ export interface MonthlyTally {
     /** Inbound calls offered to a desk, each once (rostered or not). */
     callsInbound: number;
     callsAnswered: number;
+    /**
+     * The answer ring distribution: of the calls in callsAnswered, how many were answered in each
+     * ring (their ringCount), ascending by rings, only rings with a call. With answeredRingUnknown
+     * it sums to callsAnswered.
+     */
+    answeredByRing: RingCount[];
+    /** Calls in callsAnswered whose ring is not known (ringCount null). */
+    answeredRingUnknown: number;
     /** Every record of the month, each once (attributed or not). */
     absences: StatusCounts;
     mistakes: MistakeCounts;
@@ -170,6 +187,8 @@ export function monthlyTally(input: MonthlyTallyInput): MonthlyTally {
 
   let callsInbound = 0;
   let callsAnswered = 0;
+  const answeredByRing = new Map<number, number>();
+  let answeredRingUnknown = 0;
   const unrosteredCalls: Timed[] = [];
   const onDuty = dutyLookup(input.shifts, input.swaps);
   for (const call of input.calls) {
@@ -179,7 +198,11 @@ export function monthlyTally(input: MonthlyTallyInput): MonthlyTally {
     const duty = onDuty(call.deskEndpoint, at);
     if (duty === NO_ONE_ROSTERED ? !localInMonth(at) : !inMonth(shiftsById.get(duty.shiftId)!.date)) continue;
     callsInbound++;
-    if (answered) callsAnswered++;
+    if (answered) {
+      callsAnswered++;
+      if (call.ringCount == null) answeredRingUnknown++;
+      else answeredByRing.set(call.ringCount, (answeredByRing.get(call.ringCount) ?? 0) + 1);
+    }
     if (duty === NO_ONE_ROSTERED) unrosteredCalls.push({ id: call.pbxCallId, at });
     else if (answered) rowsOf(duty.officerIds).forEach((row) => row.callsAnswered++);
   }
@@ -207,6 +230,8 @@ export function monthlyTally(input: MonthlyTallyInput): MonthlyTally {
       dutyDays: sum((o) => o.dutyDays),
       callsInbound,
       callsAnswered,
+      answeredByRing: [...answeredByRing].sort(([a], [b]) => a - b).map(([rings, calls]) => ({ rings, calls })),
+      answeredRingUnknown,
       ...all,
       subsidy: { base: sum((o) => o.subsidy.base), deductions: sum((o) => o.subsidy.deductions), net: sum((o) => o.subsidy.net) },
     },

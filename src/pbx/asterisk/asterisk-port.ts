@@ -256,6 +256,17 @@ export async function withPbxCommands<T>(target: PbxTarget, fn: (pbx: PbxCommand
   }
 }
 
+/**
+ * Commands each run over a connection of their own (withPbxCommands): for a command whose answer
+ * is larger than the event connection's frame limit, such as `dialplan show`.
+ */
+export function oneShotCommands(target: PbxTarget): PbxCommands {
+  return {
+    command: (cli) => withPbxCommands(target, (pbx) => pbx.command(cli)),
+    reloadDialplan: () => withPbxCommands(target, (pbx) => pbx.reloadDialplan()),
+  };
+}
+
 /** An AMI failure as the port's own error, saying what was being done. */
 function pbxError(err: unknown, what: string): PbxError {
   if (err instanceof AmiActionError) {

@@ -24,7 +24,7 @@ describe.each(DB_KINDS)('GET /reports/monthly-tally on %s', (kind) => {
     const discipline = new PrismaDisciplineStore(prisma);
     api = await buildApi({ calls, discipline, roster: createPrismaRosterStores(prisma), subsidy: TALLY_MONTH_POLICY });
     // test/support/tally-month.ts: 12-01 张伟, 12-02 张伟 swapped to 李娜 (approved), 12-03 李娜 (08:30–17:30 in
-    // Shanghai); c1–c3 answered on them, c4 at 20:00 on 12-01 when no shift covers the desk; r1 张伟's
+    // Shanghai); c1–c3 answered on them (rings 1, 3, not recorded), c4 at 20:00 on 12-01 when no shift covers the desk; r1 张伟's
     // (confirmed), r2 李娜's (waived), r3 c4's (no one rostered, open).
     Object.assign(ids, await seedTallyMonth(api, calls, discipline));
   });
@@ -45,6 +45,18 @@ describe.each(DB_KINDS)('GET /reports/monthly-tally on %s', (kind) => {
     expect(row('李四')).toMatchObject({ dutyDays: 0, callsAnswered: 0, absences: none, subsidy: { base: 0, deductions: 0, net: 0 } });
     expect(tally.totals).toMatchObject({ shifts: 3, dutyDays: 3, callsInbound: 4, callsAnswered: 3, absences: { open: 1, confirmed: 1, waived: 1 }, subsidy: { base: 24000, deductions: 5000, net: 19000 } });
     expect(tally.noOneRostered).toEqual({ calls: { count: 1, ids: ['c4'] }, records: { count: 1, ids: [ids.r3] } });
+  });
+
+  it('states the answer ring distribution as read back from the call log: c1 in ring 1, c2 in ring 3, c3 unknown; c4 (3 rings, unanswered) not in it', async () => {
+    const res = await api.inject({ method: 'GET', url: '/reports/monthly-tally?month=2026-12', headers: api.as('auditor') });
+    expect(res.statusCode, res.body).toBe(200);
+    const { totals } = res.json();
+    expect(totals.answeredByRing).toEqual([
+      { rings: 1, calls: 1 },
+      { rings: 3, calls: 1 },
+    ]);
+    expect(totals.answeredRingUnknown).toBe(1);
+    expect(totals.callsAnswered).toBe(3); // 1 + 1 + 1
   });
 
   it('is the office’s: a supervisor or an auditor reads it; a duty officer and ops do not; a month that is none is a 400', async () => {

@@ -31,6 +31,7 @@ const HOLDERS: Record<Permission, readonly Role[]> = {
   'roster:manage': ['supervisor'],
   'swaps:request': ['duty-officer', 'supervisor'],
   'roster:approve': ['supervisor'],
+  'schedule:read': ['supervisor', 'ops', 'auditor'],
   'dialplan:manage': ['ops'],
   'calendar:manage': ['ops'],
   'config:manage': ['ops'],
@@ -122,6 +123,11 @@ const SAMPLES: Record<string, Sample> = {
   // A stream never ends: a caller that accepts JSON only is refused (406) once past the access check.
   'GET /alerts/stream': { headers: { accept: 'application/json' }, status: 406 },
   'GET /webhook-deliveries': { status: 200 },
+  'GET /schedule': { status: 200 },
+  'GET /schedule/coverage': { url: '/schedule/coverage?at=2026-10-10T09:00:00%2B08:00', status: 200 },
+  'GET /calendar': { url: '/calendar?year=2026', status: 200 },
+  // the test API configures no office for the dialplan
+  'GET /dialplan': { status: 409 },
   'GET /': { status: 302 },
   // the test API has no console built
   'GET /console/*': { url: '/console/', status: 503 },

@@ -41,7 +41,7 @@ async function cli(args: string[], { stores = memoryAccessStores(), stdin = pipe
 describe('users create-first-supervisor', () => {
   it('creates the first user, a supervisor, with the password from stdin (hashed), and closes the database', async () => {
     const { out, stores, closed } = await cli(['users', 'create-first-supervisor', '--name', 'Wang.Wu', '--display-name', '王五', '--password-stdin']);
-    expect(out).toBe('created supervisor wang.wu (王五) of office default: calls:read, records:read, duty-log:write, records:review, health:read, roster:read, roster:manage, swaps:request, roster:approve, reports:read, users:manage, session:own, tokens:own');
+    expect(out).toBe('created supervisor wang.wu (王五) of office default: calls:read, records:read, duty-log:write, records:review, health:read, roster:read, roster:manage, swaps:request, roster:approve, schedule:read, reports:read, users:manage, session:own, tokens:own');
     const [user] = await stores.users.list();
     expect(user).toMatchObject({ name: 'wang.wu', displayName: '王五', role: 'supervisor', officeId: 'default', active: true });
     expect(user!.passwordHash).toMatch(/^\$scrypt\$/);

@@ -43,6 +43,11 @@ const tally: MonthlyTally = {
     dutyDays: 3,
     callsInbound: 9,
     callsAnswered: 6,
+    answeredByRing: [
+      { rings: 1, calls: 4 },
+      { rings: 2, calls: 1 },
+    ],
+    answeredRingUnknown: 1,
     absences: n(2, 1, 2),
     mistakes: mistakes(n(1, 3, 1), { 'unreported-incident': n(0, 1, 0), 'hand-over': n(1, 0, 0), other: n(0, 1, 0), unspecified: n(0, 1, 1) }),
     subsidy: { base: 11234, deductions: 2505, net: 8729 },
@@ -75,7 +80,7 @@ describe('tallyTable', () => {
   });
 
   it('a month with no officers is the 合计 row alone', () => {
-    const empty = tallyTable({ ...tally, officers: [], totals: { ...tally.totals, shifts: 0, dutyDays: 0, callsAnswered: 0, subsidy: { base: 0, deductions: 0, net: 0 } } });
+    const empty = tallyTable({ ...tally, officers: [], totals: { ...tally.totals, shifts: 0, dutyDays: 0, callsAnswered: 0, answeredByRing: [], answeredRingUnknown: 0, subsidy: { base: 0, deductions: 0, net: 0 } } });
     expect(empty.rows).toHaveLength(1);
     expect(empty.rows[0]!.slice(0, 4)).toEqual(['合计', 0, 0, 0]);
     expect(empty.rows[0]!.slice(17, 20)).toEqual(['0.00', '0.00', '0.00']);

@@ -39,9 +39,9 @@ describe('permissions', () => {
     const table = Object.fromEntries(ROLES.map((r) => [r, permissionsOf(r)]));
     expect(table).toEqual({
       'duty-officer': ['calls:read', 'records:read', 'duty-log:write', 'records:object', 'roster:read', 'swaps:request', 'session:own', 'tokens:own'],
-      supervisor: ['calls:read', 'records:read', 'duty-log:write', 'records:review', 'health:read', 'roster:read', 'roster:manage', 'swaps:request', 'roster:approve', 'reports:read', 'users:manage', 'session:own', 'tokens:own'],
-      ops: ['health:read', 'dialplan:manage', 'calendar:manage', 'config:manage', 'session:own', 'tokens:own'],
-      auditor: ['calls:read', 'records:read', 'health:read', 'roster:read', 'reports:read', 'audit:read', 'session:own', 'tokens:own'],
+      supervisor: ['calls:read', 'records:read', 'duty-log:write', 'records:review', 'health:read', 'roster:read', 'roster:manage', 'swaps:request', 'roster:approve', 'schedule:read', 'reports:read', 'users:manage', 'session:own', 'tokens:own'],
+      ops: ['health:read', 'schedule:read', 'dialplan:manage', 'calendar:manage', 'config:manage', 'session:own', 'tokens:own'],
+      auditor: ['calls:read', 'records:read', 'health:read', 'roster:read', 'schedule:read', 'reports:read', 'audit:read', 'session:own', 'tokens:own'],
     });
   });
 
@@ -53,6 +53,7 @@ describe('permissions', () => {
     ['only supervisors approve the roster', 'roster:approve', ['supervisor']],
     ['only ops manage the dialplan', 'dialplan:manage', ['ops']],
     ['only ops manage the calendar', 'calendar:manage', ['ops']],
+    ['duty officers read no schedule (their desk is their shift)', 'schedule:read', ['supervisor', 'ops', 'auditor']],
     ['everyone has their own session', 'session:own', ['duty-officer', 'supervisor', 'ops', 'auditor']],
   ])('%s', (_what, permission, holders) => {
     expect(ROLES.filter((r) => hasPermission(r, permission))).toEqual(holders);

@@ -38,7 +38,7 @@ function swap(id: string, shiftId: string, requesterId: string, counterpartId: s
 }
 
 function call(id: string, offeredAt: string, outcome: CallOutcome, answeredAt: string | null = null, extra: Partial<TallyCall> = {}): TallyCall {
-  return { pbxCallId: id, direction: 'inbound', offeredAt: at(offeredAt), outcome, deskEndpoint: 'desk', answeredAt: answeredAt === null ? null : at(answeredAt), ...extra };
+  return { pbxCallId: id, direction: 'inbound', offeredAt: at(offeredAt), outcome, deskEndpoint: 'desk', answeredAt: answeredAt === null ? null : at(answeredAt), ringCount: null, ...extra };
 }
 
 function record(id: string, type: 'absence' | 'mistake', status: DisciplineStatus, occurredAt: string, duty: TallyRecord['duty'], mistakeKind: MistakeKind | null = null): TallyRecord {
@@ -85,21 +85,21 @@ const swaps = [
 ];
 
 const calls = [
-  call('c1', '2026-12-01T01:59:50Z', 'answered', '2026-12-01T02:00:00Z'), // s1 张
-  call('c2', '2026-12-01T17:00:00Z', 'answered', '2026-12-01T17:00:05Z'), // 12-02 01:00, night s2 李
-  call('c3', '2026-12-02T01:00:00Z', 'answered', '2026-12-02T01:00:05Z'), // s3 李 (the swap's counterpart)
-  call('c4', '2026-12-03T03:00:00Z', 'answered', '2026-12-03T03:00:05Z'), // s4 张 and 王
-  call('c5', '2026-12-04T02:00:00Z', 'absence'), // s5, not answered
-  call('c6', '2026-12-04T07:00:00Z', 'answered', '2026-12-04T07:00:05Z'), // s5 李 (swap not approved)
-  call('c7', '2026-12-05T02:00:00Z', 'absence'), // no shift: no one rostered
-  call('c8', '2026-12-31T17:00:00Z', 'answered', '2026-12-31T17:00:05Z'), // 2027-01-01 01:00, night s6 张
-  call('c9', '2026-11-30T23:00:00Z', 'answered', '2026-11-30T23:00:05Z'), // 12-01 07:00, November's night: left out
-  call('c10', '2026-12-01T03:00:00Z', 'answered', '2026-12-01T03:00:05Z', { direction: 'outbound' }), // not inbound
+  call('c1', '2026-12-01T01:59:50Z', 'answered', '2026-12-01T02:00:00Z', { ringCount: 1 }), // s1 张
+  call('c2', '2026-12-01T17:00:00Z', 'answered', '2026-12-01T17:00:05Z', { ringCount: 2 }), // 12-02 01:00, night s2 李
+  call('c3', '2026-12-02T01:00:00Z', 'answered', '2026-12-02T01:00:05Z', { ringCount: 1 }), // s3 李 (the swap's counterpart)
+  call('c4', '2026-12-03T03:00:00Z', 'answered', '2026-12-03T03:00:05Z', { ringCount: 3 }), // s4 张 and 王
+  call('c5', '2026-12-04T02:00:00Z', 'absence', null, { ringCount: 3 }), // s5, not answered
+  call('c6', '2026-12-04T07:00:00Z', 'answered', '2026-12-04T07:00:05Z', { ringCount: 1 }), // s5 李 (swap not approved)
+  call('c7', '2026-12-05T02:00:00Z', 'absence', null, { ringCount: 3 }), // no shift: no one rostered
+  call('c8', '2026-12-31T17:00:00Z', 'answered', '2026-12-31T17:00:05Z', { ringCount: 2 }), // 2027-01-01 01:00, night s6 张
+  call('c9', '2026-11-30T23:00:00Z', 'answered', '2026-11-30T23:00:05Z', { ringCount: 4 }), // 12-01 07:00, November's night: left out
+  call('c10', '2026-12-01T03:00:00Z', 'answered', '2026-12-01T03:00:05Z', { direction: 'outbound', ringCount: 4 }), // not inbound
   call('c11', '2026-12-06T15:00:00Z', 'bureau', null, { deskEndpoint: null }), // no desk dialled
-  call('c12', '2026-12-01T09:29:50Z', 'answered', '2026-12-01T09:30:05Z'), // offered on s1, answered on s2: 李
-  call('c13', '2026-12-10T03:00:00Z', 'answered', '2026-12-10T03:00:05Z'), // s7 before the approval: 刘
-  call('c14', '2026-12-10T06:00:00Z', 'answered', '2026-12-10T06:00:05Z'), // s7 after it: 王
-  call('c15', '2027-01-02T02:00:00Z', 'abandoned'), // January, no shift: not December's gap
+  call('c12', '2026-12-01T09:29:50Z', 'answered', '2026-12-01T09:30:05Z', { ringCount: 2 }), // offered on s1, answered on s2: 李
+  call('c13', '2026-12-10T03:00:00Z', 'answered', '2026-12-10T03:00:05Z'), // s7 before the approval: 刘; its ring not known
+  call('c14', '2026-12-10T06:00:00Z', 'answered', '2026-12-10T06:00:05Z', { ringCount: 5 }), // s7 after it: 王
+  call('c15', '2027-01-02T02:00:00Z', 'abandoned', null, { ringCount: 2 }), // January, no shift: not December's gap
 ];
 
 const records = [
@@ -196,6 +196,15 @@ describe('monthlyTally: December 2026', () => {
       dutyDays: 8, // 3 + 3 + 2
       callsInbound: 11, // c1–c8, c12–c14
       callsAnswered: 9, // c1–c4, c6, c8, c12–c14
+      // ring 1: c1, c3, c6; ring 2: c2, c8, c12; ring 3: c4 (a shift of two, counted once); ring 5: c14; no ring 4
+      // (c9 is November's, c10 outbound); c13's ring not known. 3 + 3 + 1 + 1 + 1 = 9.
+      answeredByRing: [
+        { rings: 1, calls: 3 },
+        { rings: 2, calls: 3 },
+        { rings: 3, calls: 1 },
+        { rings: 5, calls: 1 },
+      ],
+      answeredRingUnknown: 1,
       absences: n(0, 3, 1), // r2, r6, r7 confirmed; r1 waived
       mistakes: mistakes({
         'unrecorded-call': n(1, 0, 0), // r4
@@ -242,9 +251,40 @@ describe('monthlyTally: edge cases', () => {
     expect(tally.officers).toEqual([
       { officerId: 'o-zhang', name: '张伟', dutyDates: [], dutyDays: 0, shifts: 0, leaderShifts: 0, callsAnswered: 0, absences: ZERO, mistakes: mistakes(), subsidy: { base: 0, deductions: 0, net: 0 } },
     ]);
-    expect(tally.totals).toEqual({ shifts: 0, dutyDays: 0, callsInbound: 0, callsAnswered: 0, absences: ZERO, mistakes: mistakes(), subsidy: { base: 0, deductions: 0, net: 0 } });
+    expect(tally.totals).toEqual({ shifts: 0, dutyDays: 0, callsInbound: 0, callsAnswered: 0, answeredByRing: [], answeredRingUnknown: 0, absences: ZERO, mistakes: mistakes(), subsidy: { base: 0, deductions: 0, net: 0 } });
     expect(tally.noOneRostered).toEqual({ calls: { count: 0, ids: [] }, records: { count: 0, ids: [] } });
     expect(monthlyTally(EMPTY).officers).toEqual([]);
+  });
+
+  it('the answer ring distribution: numeric order (ring 10 after ring 2), unrostered answered calls in, unanswered and outbound calls out', () => {
+    const tally = monthlyTally({
+      ...EMPTY,
+      calls: [
+        call('a1', '2026-12-08T02:00:00Z', 'answered', '2026-12-08T02:00:40Z', { ringCount: 10 }),
+        call('a2', '2026-12-08T03:00:00Z', 'answered', '2026-12-08T03:00:08Z', { ringCount: 2 }),
+        call('a3', '2026-12-08T04:00:00Z', 'answered', '2026-12-08T04:00:40Z', { ringCount: 10 }),
+        call('a4', '2026-12-08T05:00:00Z', 'answered', '2026-12-08T05:00:05Z'), // ring not known
+        call('a5', '2026-12-08T06:00:00Z', 'answered', '2026-12-08T06:00:02Z', { ringCount: 1 }),
+        call('a6', '2026-12-08T07:00:00Z', 'answered', '2026-12-08T07:00:08Z', { ringCount: 2 }),
+        call('a7', '2026-12-31T16:30:00Z', 'answered', '2026-12-31T16:30:04Z', { ringCount: 1 }), // 2027-01-01 00:30 local, no shift: January's
+        call('a8', '2026-11-30T16:30:00Z', 'answered', '2026-11-30T16:30:04Z', { ringCount: 3 }), // 2026-12-01 00:30 local, no shift: December's
+        call('x1', '2026-12-08T08:00:00Z', 'absence', null, { ringCount: 3 }),
+        call('x2', '2026-12-08T09:00:00Z', 'abandoned', null, { ringCount: 2 }),
+        call('x3', '2026-12-08T10:00:00Z', 'answered', '2026-12-08T10:00:05Z', { direction: 'outbound', ringCount: 1 }),
+      ],
+    });
+    expect(tally.totals).toMatchObject({
+      callsInbound: 9, // a1–a6, a8, x1, x2
+      callsAnswered: 7, // a1–a6, a8
+      answeredByRing: [
+        { rings: 1, calls: 1 }, // a5
+        { rings: 2, calls: 2 }, // a2, a6
+        { rings: 3, calls: 1 }, // a8
+        { rings: 10, calls: 2 }, // a1, a3
+      ],
+      answeredRingUnknown: 1, // a4
+    });
+    expect(tally.noOneRostered.calls.count).toBe(9);
   });
 
   it('an officer with no shifts but a confirmed mistake: nothing to withhold from, the net is 0', () => {

@@ -23,6 +23,7 @@ describe('permissions', () => {
       'roster:approve',
       'roster:manage',
       'roster:read',
+      'schedule:read',
       'session:own',
       'swaps:request',
       'tokens:own',
