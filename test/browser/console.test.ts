@@ -61,6 +61,14 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
 
   await calls.save(snapshot('c-today', { callerNumber: '13800138000', offeredAt: new Date(now - 600_000), deskEndpoint: 'desk', answeredAt: new Date(now - 595_000), answeredBy: 'desk', outcome: 'answered', ringCount: 2 }));
+  // Three calls the desk missed this month, on the shift on now (李四's): two absences, one the caller gave up on.
+  for (const [id, minutes, outcome, ringCount] of [
+    ['c-missed-1', 20, 'absence', 3],
+    ['c-missed-2', 30, 'abandoned', 2],
+    ['c-missed-3', 40, 'absence', 3],
+  ] as const) {
+    await calls.save(snapshot(id, { callerNumber: '13900139000', offeredAt: new Date(now - minutes * 60_000), deskEndpoint: 'desk', outcome, ringCount, endedAt: new Date(now - minutes * 60_000 + 5_000) }));
+  }
   records.a1 = (await discipline.recordOnce(disciplineInput('c-a1', { occurredAt: new Date(now - 3600_000), officer: '李四' }))).record.id;
   records.a2 = (await discipline.recordOnce(disciplineInput('c-a2', { occurredAt: new Date(now - 7200_000), officer: '李四' }))).record.id;
 
@@ -192,9 +200,43 @@ describe("the supervisor's work", () => {
     expect((await discipline.get(records.a2))).toMatchObject({ status: 'waived' });
   });
 
+  it('filters the missed calls on the server by officer and outcome, and shows the answer ring distribution', async () => {
+    await page.waitForSelector('[data-test="supervisor-complete"]', { state: 'attached' });
+    expect(await page.textContent('[data-test="month-missed"]')).toBe('3');
+    const rows = () => page.$$eval('[data-test="missed-calls"] tbody tr', (trs) => trs.map((tr) => tr.children[2]?.textContent));
+    expect(await rows()).toEqual(['离岗未接', '来电方挂断', '离岗未接']);
+    const asked: string[] = [];
+    page.on('request', (r) => void (r.url().includes('/reports/missed-calls?') && asked.push(new URL(r.url()).search)));
+    await page.click('[data-test="outcome-filter"]');
+    await page.click('.el-select-dropdown__item:visible >> text=离岗未接');
+    await page.waitForFunction(() => document.querySelectorAll('[data-test="missed-calls"] tbody tr').length === 2);
+    expect(await rows()).toEqual(['离岗未接', '离岗未接']);
+    expect(asked.at(-1)).toContain('outcome=absence');
+    expect(asked.at(-1)).toContain('limit=20&offset=0');
+    expect(await page.textContent('[data-test="missed-pages"] .el-pagination__total')).toContain('2');
+    await page.click('[data-test="officer-filter"]');
+    const answered = page.waitForResponse((r) => r.url().includes('officerId='));
+    await page.click('.el-select-dropdown__item:visible >> text=李四');
+    expect(new URL((await answered).url()).searchParams.get('officerId')).toBe(api.officerId);
+    expect(await rows()).toEqual(['离岗未接', '离岗未接']);
+    expect(await page.locator('[data-test="ring-chart"]').count()).toBe(1);
+    await screenshot(page, 'supervisor-filtered');
+  });
+
+  it("shows a record's history: raised by the system, then confirmed with the reason", async () => {
+    await page.click(`[data-test="history-${records.a1}"]`);
+    await page.waitForSelector('[data-test="record-history"] tbody tr', { state: 'attached' });
+    const history = await page.$$eval('[data-test="record-history"] tbody tr', (trs) => trs.map((tr) => [tr.children[1]?.textContent, tr.children[2]?.textContent, tr.children[3]?.textContent]));
+    expect(history.at(-1)).toEqual(['确认', 'test-supervisor', '确属离岗']);
+    expect(history[0]![0]).toBe('系统记录');
+    await screenshot(page, 'supervisor-record-history');
+    await page.keyboard.press('Escape');
+  });
+
   it('approves the swap asked for and agreed to', async () => {
     await page.click(`[data-test="approve-${swapId}"]`);
     await page.waitForSelector(`[data-test="approve-${swapId}"]`, { state: 'detached' });
+    expect(await page.textContent(`[data-test="swap-status-${swapId}"]`)).toBe('已批准');
     const swaps = (await api.inject({ url: '/swaps?status=approved' })).json().items as { id: string }[];
     expect(swaps.map((s) => s.id)).toEqual([swapId]);
   });
