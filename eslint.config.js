@@ -1,6 +1,8 @@
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+import pluginVue from 'eslint-plugin-vue';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /*
@@ -122,5 +124,18 @@ export default tseslint.config(
   layer(['src/**/*.ts'], { paths: [zones.amiInPbx, zones.prismaInStores, zones.platformKnowsNoFeature], packages: [prismaPackages], syntax: amiSyntax }),
   layer(['src/pbx/**/*.ts'], { paths: [zones.prismaInStores], packages: [prismaPackages] }),
   layer(['src/**/prisma-*-store.ts', 'src/platform/db/**/*.ts'], { paths: [zones.amiInPbx, zones.platformKnowsNoFeature], syntax: amiSyntax }),
+  // The web console (web/src): Vue single-file components in TypeScript, for the browser.
+  ...pluginVue.configs['flat/recommended'].map((c) => ({ ...c, files: ['web/src/**/*.vue'] })),
+  {
+    files: ['web/src/**/*.{ts,vue}'],
+    languageOptions: { globals: globals.browser, parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'], sourceType: 'module' } },
+    rules: {
+      // Layout is the formatter's business; these flag how the templates are written on one line each.
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/html-self-closing': 'off',
+      'vue/multi-word-component-names': 'off',
+    },
+  },
   layer(['src/core/**/*.ts'], { paths: [zones.corePure], packages: [prismaPackages, nodeBuiltins], syntax: [...amiSyntax, ...impureSyntax], globals: impureGlobals }),
 );
