@@ -2,6 +2,7 @@
  * The live alerts of this process: each missed-call alert (src/core/alerts/missed-call-alert.ts)
  * as its absence record lands (the fact record.raised), handed to every open stream and kept for
  * a while so a stream that lost its connection catches up (Last-Event-ID) on what it missed.
+ * Besides, a pulse per call stored, so the duty desk's list of calls follows them as they happen.
  *
  * An alert's stream id is `<boot>-<seq>`: a client that comes back after this process restarted
  * names another boot and is sent every alert kept (the records themselves are in the database).
@@ -20,11 +21,20 @@ export interface HubAlert {
 
 export type AlertListener = (alert: HubAlert) => void;
 
+/** A call-log entry stored anew (logged, updated, ended): views that list calls fetch them again. */
+export interface CallChange {
+  id: string;
+  officeId: string;
+  offeredAt: Date;
+}
+export type CallListener = (change: CallChange) => void;
+
 export class AlertHub {
   readonly #boot = randomBytes(4).toString('hex');
   #seq = 0;
   readonly #kept: (HubAlert & { at: number })[] = [];
   readonly #listeners = new Set<AlertListener>();
+  readonly #callListeners = new Set<CallListener>();
 
   constructor(private readonly now: () => Date = () => new Date()) {}
 
@@ -43,6 +53,16 @@ export class AlertHub {
   listen(listener: AlertListener): () => void {
     this.#listeners.add(listener);
     return () => void this.#listeners.delete(listener);
+  }
+
+  /** A call was stored: every call listener hears it (nothing is kept: a view that reconnects fetches its calls anyway). */
+  callChanged(change: CallChange): void {
+    for (const listener of [...this.#callListeners]) listener(change);
+  }
+
+  listenCalls(listener: CallListener): () => void {
+    this.#callListeners.add(listener);
+    return () => void this.#callListeners.delete(listener);
   }
 
   /** The alerts kept after the one a stream saw last (all kept when it is of another boot or unknown). */

@@ -3,7 +3,8 @@
  *
  *   GET /alerts/stream   records:read   server-sent events: `missed-call` for each alert in the
  *                                       viewer's scope as it is raised; a client that reconnects
- *                                       with Last-Event-ID first gets the ones it missed
+ *                                       with Last-Event-ID first gets the ones it missed; `call`
+ *                                       (data: the call-log id) each time a call in the scope is stored
  *   GET /alerts?after    records:read   the alerts kept after the stream id `after` (all kept when absent)
  *
  * Both are reads of duty records: audited (the stream once, when it opens).
@@ -64,7 +65,10 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ hub: AlertHub; viewerOf: V
     {
       sse: 'only',
       config: { permission: 'records:read' },
-      schema: { summary: 'Missed-call alerts as server-sent events (event missed-call, data: the alert); Last-Event-ID catches up', response: ErrorAnswers },
+      schema: {
+        summary: 'Missed-call alerts as server-sent events (event missed-call, data: the alert); Last-Event-ID catches up. Also event call (data: {id}) each time a call in your scope is logged, updated or ended: fetch it to follow the calls as they happen.',
+        response: ErrorAnswers,
+      },
     },
     async (request, reply) => {
       const viewer = await viewerOf(request);
@@ -80,10 +84,15 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ hub: AlertHub; viewerOf: V
         if (catchingUp) queue.push(a);
         else void send(a).catch(() => undefined);
       });
+      // No id: a pulse is not caught up on (Last-Event-ID stays the last alert's).
+      const unlistenCalls = hub.listenCalls((c) => {
+        if (mayReadRecord(viewer.scope, { officeId: c.officeId, occurredAt: c.offeredAt })) void reply.sse.send({ event: 'call', data: { id: c.id } }).catch(() => undefined);
+      });
       const close = () => reply.sse.close();
       streams.add(close);
       reply.sse.onClose(() => {
         unlisten();
+        unlistenCalls();
         streams.delete(close);
       });
       const missed = hub.since(reply.sse.lastEventId).filter(mine);

@@ -153,6 +153,9 @@ export async function startService(config: Config, { logger, clock: localClock =
     const alert = alerts.raised(record);
     if (alert) webhooks.alert(alert);
   });
+  for (const fact of ['call.logged', 'call.updated', 'call.ended'] as const) {
+    facts.subscribe(fact, ({ call }) => alerts.callChanged({ id: call.id, officeId: call.officeId, offeredAt: call.offeredAt }));
+  }
   const callWrites = registerCallWrites(writes, calls);
   const sink = callSink(callWrites, registerDisciplineWrites(writes, discipline));
   const spillLog = logger.child({ component: 'spill' });

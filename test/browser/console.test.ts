@@ -140,6 +140,20 @@ describe('signing in', () => {
 });
 
 describe("the duty officer's desk", () => {
+  it('shows a call as soon as it is stored: the stream tells the page, no reload', async () => {
+    const page = await officePage(browser);
+    await signIn(page, base, 'test-officer', PASSWORD);
+    await page.waitForSelector('[data-test="alerts-state"]:has-text("已连接")');
+    await page.waitForSelector('[data-test="calls"] tbody tr');
+    const before = await page.$$eval('[data-test="calls"] tbody tr', (trs) => trs.length);
+    const offeredAt = new Date(now - 50 * 60_000);
+    const ringing = await calls.save(snapshot('c-ringing', { callerNumber: '13700137000', offeredAt, deskEndpoint: 'desk', deskRingingAt: offeredAt, outcome: 'in-progress' }));
+    api.alerts.callChanged({ id: ringing.id, officeId: 'default', offeredAt });
+    await page.waitForSelector('[data-test="calls"] tbody tr:has-text("13700137000")', { timeout: 3000 });
+    expect(await page.$$eval('[data-test="calls"] tbody tr', (trs) => trs.length)).toBe(before + 1);
+    await page.context().close();
+  });
+
   it("shows the shift on now and the last shift's hand-over note, and acknowledges it", async () => {
     const page = await officePage(browser);
     await signIn(page, base, 'test-officer', PASSWORD);

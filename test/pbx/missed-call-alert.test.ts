@@ -90,6 +90,10 @@ describe('missed-call alerts from the sandbox PBX', () => {
     await eventually('the webhook delivery', () => receiver.received.length > 0, 10_000);
     await sut.service.writes.onIdle();
     expect(stream.events.filter((e) => e.event === 'missed-call').map((e) => (e.data as AlertJson).callId)).toEqual([call.pbxCallId]);
+    // Every stored state of the call (logged, rung, ended) reached the stream as a pulse naming its call-log entry: the desk reloads on them.
+    const pulses = stream.events.filter((e) => e.event === 'call' && (e.data as { id: string }).id === call.id);
+    expect(pulses.length).toBeGreaterThanOrEqual(2);
+    expect(pulses.map((p) => p.id)).toEqual(pulses.map(() => null));
     expect(receiver.received).toHaveLength(1);
     expect(await page.$$('[data-test="alert"]')).toHaveLength(1);
     const [delivery] = receiver.received;

@@ -60,3 +60,6 @@ export function startOfToday(now = new Date()): Date {
 export function thisMonth(now = new Date()): string {
   return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 7);
 }
+
+/** The window event AlertFeed dispatches when the server says a call was stored (detail: its id). */
+export const CALL_CHANGED = 'duty:call-changed';
