@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AbsenceLike } from '../../../src/core/alerts/missed-call-alert.js';
 import { MemoryCallStore } from '../../../src/calls/memory-call-store.js';
 import { MemoryDisciplineStore } from '../../../src/discipline/memory-discipline-store.js';
-import { buildApi, NO_CREDENTIALS, type TestApi } from '../../support/http.js';
+import { buildApi, NO_CREDENTIALS, publishRoster, type TestApi } from '../../support/http.js';
 import { openEventStream, type EventStream } from '../../support/sse.js';
 
 let api: TestApi;
@@ -33,7 +33,7 @@ const absence = (id: string, officeId = 'default'): AbsenceLike => ({
   occurredAt: new Date(),
   duty: null,
   officer: null,
-  reason: 'desk rang 3 rings without answer',
+  reason: '值班台响铃3声无人接听（离岗）',
 });
 
 async function open(headers: Record<string, string>): Promise<EventStream> {
@@ -57,7 +57,7 @@ describe('GET /alerts/stream', () => {
     api.alerts.raised(absence('other-office', 'district-2'));
     api.alerts.raised(absence('a1'));
     const got = await s.next((e) => e.event === 'missed-call');
-    expect(got.data).toMatchObject({ kind: 'missed-call', id: 'a1', callId: 'call-a1', deskEndpoint: 'desk', officers: [], reason: 'desk rang 3 rings without answer' });
+    expect(got.data).toMatchObject({ kind: 'missed-call', id: 'a1', callId: 'call-a1', deskEndpoint: 'desk', officers: [], reason: '值班台响铃3声无人接听（离岗）' });
     expect(got.id).toBe((got.data as { streamId: string }).streamId);
     expect(s.events.filter((e) => e.event === 'missed-call')).toHaveLength(1);
     const audit = await api.inject({ url: '/audit-log?action=alerts.stream', headers: api.as('auditor') });
@@ -91,5 +91,28 @@ describe('GET /alerts', () => {
     expect(after.map((a) => a.id)).toEqual(['c2']);
     expect(all.some((a) => a.id === 'other-office')).toBe(false);
     expect((await api.inject({ url: '/alerts', headers: api.as('ops') })).statusCode).toBe(403);
+  });
+});
+
+describe('call pulses on the stream', () => {
+  it("a call stored reaches the office's streams as event call with its id and no stream id; another office's call does not", async () => {
+    const s = await open(api.as('supervisor'));
+    await s.next((e) => e.event === 'ready');
+    api.alerts.callChanged({ id: 'elsewhere', officeId: 'district-2', offeredAt: new Date() });
+    api.alerts.callChanged({ id: 'c-here', officeId: 'default', offeredAt: new Date() });
+    const pulse = await s.next((e) => e.event === 'call');
+    expect(pulse).toMatchObject({ id: null, data: { id: 'c-here' } });
+    expect(s.events.filter((e) => e.event === 'call').map((e) => (e.data as { id: string }).id)).toEqual(['c-here']);
+  });
+
+  it("a duty officer's stream: only the calls offered during their own shifts", async () => {
+    const now = Date.now();
+    await publishRoster(api.roster, [{ startsAt: new Date(now - 3600_000).toISOString(), endsAt: new Date(now + 3600_000).toISOString(), officerIds: [api.officerId] }], new Date(now - 7200_000));
+    const s = await open(api.as('duty-officer'));
+    await s.next((e) => e.event === 'ready');
+    api.alerts.callChanged({ id: 'before-my-shift', officeId: 'default', offeredAt: new Date(now - 3 * 3600_000) });
+    api.alerts.callChanged({ id: 'in-my-shift', officeId: 'default', offeredAt: new Date(now - 60_000) });
+    await s.next((e) => e.event === 'call');
+    expect(s.events.filter((e) => e.event === 'call').map((e) => (e.data as { id: string }).id)).toEqual(['in-my-shift']);
   });
 });
