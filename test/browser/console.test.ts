@@ -35,6 +35,7 @@ let base: string;
 let browser: Browser;
 let swapId: string;
 let liveDir: string;
+let nextRosterMonth: string;
 const EXAMPLE = path.join(repoRoot, 'dialplan', 'schedule.example.yaml');
 const records: Record<'a1' | 'a2', string> = { a1: '', a2: '' };
 const now = Date.now();
@@ -93,6 +94,15 @@ beforeAll(async () => {
   swapId = swap.id;
   const wrote = await api.inject({ method: 'PUT', url: `/shifts/${previous!.id}/handover`, payload: { note: '夜间无重大事项，空调报修未完成' }, headers: api.as('duty-officer') });
   if (wrote.statusCode !== 200) throw new Error(`the previous shift's hand-over: ${wrote.statusCode} ${wrote.body}`);
+
+  // A roster two months on, drawn up and submitted: the duty director approves and publishes it on the page.
+  const clerk = { id: 'clerk', officerId: null, dutyDirector: false };
+  const day = new Date(now + 62 * 24 * hour);
+  nextRosterMonth = monthOf(day.toISOString());
+  await api.roster.openMonth('default', nextRosterMonth, clerk, new Date(now));
+  const startsAt = new Date(`${nextRosterMonth}-10T08:30:00+08:00`);
+  await api.roster.reviseShifts('default', nextRosterMonth, [{ officeId: 'default', date: `${nextRosterMonth}-10`, periodLabel: '08:30–17:30', startsAt, endsAt: new Date(startsAt.getTime() + 9 * hour), deskEndpoint: 'desk', officerIds: [wang.id], leaderId: null }], clerk, new Date(now));
+  await api.roster.submit('default', nextRosterMonth, clerk, new Date(now));
 
   browser = await launchChromium();
 });
@@ -245,6 +255,17 @@ describe("the supervisor's work", () => {
     expect(history[0]![0]).toBe('系统记录');
     await screenshot(page, 'supervisor-record-history');
     await page.keyboard.press('Escape');
+  });
+
+  it('approves and publishes the roster submitted for a later month', async () => {
+    await page.click(`[data-test="roster-approve-${nextRosterMonth}"]`);
+    await page.waitForFunction((m) => document.querySelector(`[data-test="roster-status-${m}"]`)?.textContent === '已批准待发布', nextRosterMonth);
+    await page.click(`[data-test="roster-publish-${nextRosterMonth}"]`);
+    await page.waitForFunction((m) => document.querySelector(`[data-test="roster-status-${m}"]`)?.textContent === '已发布', nextRosterMonth);
+    const roster = (await api.inject({ url: `/rosters/${nextRosterMonth}` })).json();
+    expect(roster.roster.status).toBe('published');
+    expect(roster.shifts.map((s: { officers: string[] }) => s.officers)).toEqual([['王五']]);
+    await screenshot(page, 'supervisor-roster-published');
   });
 
   it('approves the swap asked for and agreed to', async () => {
