@@ -313,3 +313,21 @@ describe("ops' view", () => {
     await page.context().close();
   });
 });
+
+describe("the auditor's view", () => {
+  it('the audit log filtered by action: the supervisor confirming a record, in Chinese', async () => {
+    const page = await officePage(browser);
+    await signIn(page, base, 'test-auditor', PASSWORD);
+    await page.click('[data-test="nav-audit"]');
+    await page.waitForSelector('[data-test="audit-log"] tbody tr');
+    await page.click('[data-test="audit-action"]');
+    const answered = page.waitForResponse((r) => r.url().includes('action=records.confirm'));
+    await page.click('.el-select-dropdown__item:visible >> text=确认记录');
+    expect(new URL((await answered).url()).searchParams.get('limit')).toBe('51');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-test="audit-log"] tbody tr')].every((tr) => tr.children[2]?.textContent === '确认记录'));
+    const rows = await page.$$eval('[data-test="audit-log"] tbody tr', (trs) => trs.map((tr) => [tr.children[1]?.textContent, tr.children[2]?.textContent]));
+    expect(rows).toEqual([['test-supervisor', '确认记录']]);
+    await screenshot(page, 'test-auditor-audit-filtered');
+    await page.context().close();
+  });
+});
