@@ -21,6 +21,8 @@ export interface SweptOffice {
   id: OfficeId;
   /** The office's PBX time: calls and deadlines are PBX times. */
   now: () => Date;
+  /** The office's time zone (its schedule's): the times in a record's reason are its wall clock. */
+  timezone: string;
   /** Who was accountable for the desk then, and when that shift ended; null: not known. */
   onDutyAt: (desk: string | null, at: Date) => { duty: DutyAttribution; shiftEndsAt: Date | null } | null;
 }
@@ -82,7 +84,7 @@ export class DeadlineSweep {
         const onDuty = office.onDutyAt(desk, call.answeredAt);
         const due = dueRecords(
           { officeId: office.id, pbxCallId: call.pbxCallId, offeredAt: call.offeredAt, answeredAt: call.answeredAt, deskEndpoint: desk },
-          { entry: latest ? pickFields(latest) : null, shiftEndsAt: onDuty?.shiftEndsAt ?? null, duty: onDuty?.duty ?? null, now },
+          { entry: latest ? pickFields(latest) : null, shiftEndsAt: onDuty?.shiftEndsAt ?? null, duty: onDuty?.duty ?? null, now, timezone: office.timezone },
           this.deps.policy,
         );
         for (const record of due) {

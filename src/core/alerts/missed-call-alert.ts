@@ -22,7 +22,7 @@ export interface MissedCallAlert {
   officers: string[];
   shiftLabel: string | null;
   leader: string | null;
-  /** The rules' finding, e.g. "desk rang 3 rings without answer". */
+  /** The rules' finding, e.g. "值班台响铃3声无人接听（离岗）". */
   reason: string;
 }
 

@@ -375,7 +375,7 @@ function passDeadline(state: CallState, now: Date, ctx: RulesContext, effects: E
     ...attribution(ctx.dutyAt?.(state.call.deskEndpoint, deadline) ?? null),
     deskEndpoint: state.call.deskEndpoint,
     occurredAt: deadline,
-    reason: `desk rang ${threshold} rings without answer`,
+    reason: `值班台响铃${threshold}声无人接听（离岗）`,
     evidence: decided.call.timeline,
   };
   effects.push({ kind: 'record', record: absence });

@@ -55,7 +55,7 @@ export interface DisciplineInput {
   duty?: DutyAttribution | null;
   deskEndpoint: string | null;
   occurredAt: Date;
-  /** Why it was raised: the rules' finding (e.g. "desk rang 3 rings without answer") or the supervisor's text. */
+  /** Why it was raised: the rules' finding (e.g. "值班台响铃3声无人接听（离岗）"), in Chinese as the console shows it, or the supervisor's text. */
   reason: string;
   evidence: TimelineEntry[];
 }

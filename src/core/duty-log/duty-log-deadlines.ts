@@ -14,7 +14,8 @@
 import type { DisciplineInput, DutyAttribution } from '../discipline/discipline-model.js';
 import { officerNames } from '../discipline/discipline-model.js';
 import type { OfficeId } from '../office.js';
-import { EMPTY_DUTY_LOG, missingFields, type DutyLogFields } from './duty-log-entry.js';
+import { formatMinute, wallClockAt } from '../schedule/schedule-local-time.js';
+import { DUTY_LOG_LABELS, EMPTY_DUTY_LOG, missingFieldLabel, missingFields, type DutyLogFields } from './duty-log-entry.js';
 
 export interface DutyLogDeadlinePolicy {
   /** After the shift's end (or the answer, with no shift known), how long the officer has to complete the entry. */
@@ -48,6 +49,8 @@ export interface DeadlineContext {
   /** Who was accountable when it was answered (null: not known). */
   duty: DutyAttribution | null;
   now: Date;
+  /** The office's time zone (its schedule's): the times in a record's reason are its wall clock. */
+  timezone: string;
 }
 
 /** The subject of the record an incomplete entry makes, and of each overdue report. */
@@ -58,8 +61,22 @@ export const reportSubject = (pbxCallId: string, report: 'oral' | 'written') => 
 export const completionDeadline = (call: DeadlineCall, shiftEndsAt: Date | null, policy: DutyLogDeadlinePolicy): Date =>
   new Date(Math.max(shiftEndsAt?.getTime() ?? 0, call.answeredAt.getTime()) + policy.completionGraceMs);
 
+/** "2026-11-05 14:03" on the office's wall clock; `seconds`: "2026-11-05 14:03:27". */
+function localTime(at: Date, timezone: string, seconds = false): string {
+  const { date, minute } = wallClockAt(at, timezone);
+  // Offsets are whole minutes, so the seconds are UTC's.
+  return `${date} ${formatMinute(minute)}${seconds ? `:${String(at.getUTCSeconds()).padStart(2, '0')}` : ''}`;
+}
+
+/** "应于 2026-11-05 15:03 前报告，实际于 2026-11-05 15:20 才报告", or "…，逾期未报告" (to the second when both fall in one minute). */
+function lateReport(by: Date, madeAt: Date | null, timezone: string): string {
+  if (madeAt === null) return `应于 ${localTime(by, timezone)} 前报告，逾期未报告`;
+  const seconds = localTime(by, timezone) === localTime(madeAt, timezone);
+  return `应于 ${localTime(by, timezone, seconds)} 前报告，实际于 ${localTime(madeAt, timezone, seconds)} 才报告`;
+}
+
 export function dueRecords(call: DeadlineCall, context: DeadlineContext, policy: DutyLogDeadlinePolicy): DisciplineInput[] {
-  const { entry, now, duty } = context;
+  const { entry, now, duty, timezone } = context;
   const due: DisciplineInput[] = [];
   const base = { officeId: call.officeId, officer: duty ? officerNames(duty) : null, duty, deskEndpoint: call.deskEndpoint, evidence: [] };
 
@@ -72,7 +89,7 @@ export function dueRecords(call: DeadlineCall, context: DeadlineContext, policy:
       type: policy.incompleteType,
       ...(policy.incompleteType === 'mistake' && { mistakeKind: 'unrecorded-call' as const }),
       occurredAt: deadline,
-      reason: `漏记: the duty log of the call answered at ${call.answeredAt.toISOString()} was incomplete at ${deadline.toISOString()} (lacking ${missing.join(', ')})`,
+      reason: `漏记：${localTime(call.answeredAt, timezone)} 接听的来电，至 ${localTime(deadline, timezone)} 值班记录仍未填写完整（缺：${missing.map(missingFieldLabel).join('、')}）`,
       evidence: [{ at: deadline.toISOString(), what: `duty log incomplete at its deadline: ${missing.join(', ')}` }],
     });
   }
@@ -91,7 +108,7 @@ export function dueRecords(call: DeadlineCall, context: DeadlineContext, policy:
         type: 'mistake',
         mistakeKind: 'unreported-incident',
         occurredAt: by,
-        reason: `未报告: the ${report} report (${label}) of a major incident was due by ${by.toISOString()} and ${madeAt ? `made at ${madeAt.toISOString()}` : 'not made by then'}`,
+        reason: `未报告：${DUTY_LOG_LABELS.majorIncident}的${label}${lateReport(by, madeAt, timezone)}`,
         evidence: [{ at: by.toISOString(), what: `${report} report of a major incident due` }],
       });
     }

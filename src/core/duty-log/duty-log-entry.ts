@@ -15,7 +15,7 @@ const ONE_LINE: ReadonlySet<DutyLogTextField> = new Set(['callerName', 'callerUn
 
 export const DUTY_LOG_LABELS: Readonly<Record<DutyLogTextField | 'majorIncident' | 'incidentClosed' | 'reportedToLeader' | 'oralReportAt' | 'writtenReportAt', string>> = {
   callerName: '来电人',
-  callerUnit: '单位',
+  callerUnit: '来电单位',
   callerPosition: '职务',
   callerPhone: '联系电话',
   content: '来电内容',
@@ -108,12 +108,19 @@ export function applyDutyLogEdit(current: DutyLogFields, edit: DutyLogEdit, cont
   return { ok: true, fields: next };
 }
 
+/** What an entry can lack: who called (a name or a unit, either will do), or one field. */
+export type MissingField = 'callerName or callerUnit' | 'content' | 'handling' | 'oralReportAt' | 'writtenReportAt';
+
+/** A missing field as the console labels it: "来电人或来电单位", "处理情况". */
+export const missingFieldLabel = (field: MissingField): string =>
+  field === 'callerName or callerUnit' ? `${DUTY_LOG_LABELS.callerName}或${DUTY_LOG_LABELS.callerUnit}` : DUTY_LOG_LABELS[field];
+
 /**
  * What the entry still lacks to be complete: who called (a name or a unit), the content and the
  * handling; for a major incident also both report times. Empty: complete.
  */
-export function missingFields(fields: DutyLogFields): string[] {
-  const missing: string[] = [];
+export function missingFields(fields: DutyLogFields): MissingField[] {
+  const missing: MissingField[] = [];
   if (fields.callerName === null && fields.callerUnit === null) missing.push('callerName or callerUnit');
   if (fields.content === null) missing.push('content');
   if (fields.handling === null) missing.push('handling');

@@ -67,7 +67,7 @@ describe.each(['memory', ...DB_KINDS] as const)('access control on %s', (kind) =
       const body = res.json();
       expect(body).toEqual({
         user: { id: expect.any(String), name: 'supervisor.wang', displayName: 'supervisor.wang', role: 'supervisor', officeId: 'default', officerId: null },
-        permissions: ['calls:read', 'records:read', 'duty-log:write', 'records:review', 'health:read', 'roster:read', 'roster:manage', 'swaps:request', 'roster:approve', 'reports:read', 'users:manage', 'session:own', 'tokens:own'],
+        permissions: ['calls:read', 'records:read', 'duty-log:write', 'records:review', 'health:read', 'roster:read', 'roster:manage', 'swaps:request', 'roster:approve', 'schedule:read', 'reports:read', 'users:manage', 'session:own', 'tokens:own'],
         via: 'session',
         expiresAt: new Date(START.getTime() + 30 * MINUTE).toISOString(),
       });

@@ -46,7 +46,7 @@ describe.each(DB_KINDS)('HTTP API on %s', (kind) => {
       officer: null,
       deskEndpoint: 'desk',
       occurredAt: t('2026-11-02T01:00:15.000Z'),
-      reason: 'desk rang 3 rings without answer',
+      reason: '值班台响铃3声无人接听（离岗）',
       evidence: [{ at: '2026-11-02T01:00:00.000Z', what: 'desk ring 1' }],
     });
     api = await buildApi({ calls, discipline });

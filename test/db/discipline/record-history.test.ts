@@ -61,7 +61,7 @@ describe.each(DB_KINDS)('record history on %s', (kind) => {
     const { records, events } = await tables(t.db);
     expect(records.map((r) => [r.id, r.status])).toEqual([[record.id, 'confirmed']]);
     expect(events).toEqual([
-      { record_id: record.id, seq: 1, what: 'raised', actor: null, at: record.createdAt.toISOString(), text: 'desk rang 3 rings without answer' },
+      { record_id: record.id, seq: 1, what: 'raised', actor: null, at: record.createdAt.toISOString(), text: '值班台响铃3声无人接听（离岗）' },
       { record_id: record.id, seq: 2, what: 'objected', actor: '李四', at: '2026-11-23T03:00:00.000Z', text: '我在岗，电话故障' },
       { record_id: record.id, seq: 3, what: 'confirmed', actor: '王主任', at: '2026-11-23T04:00:00.000Z', text: '电话经检测正常' },
     ]);
@@ -74,7 +74,7 @@ describe.each(DB_KINDS)('record history on %s', (kind) => {
     const { records, events } = await tables(t.db);
     expect(records.map((r) => r.status)).toEqual(['waived']);
     expect(events.map(({ seq, what, actor, text }) => [seq, what, actor, text])).toEqual([
-      [1, 'raised', null, 'desk rang 3 rings without answer'],
+      [1, 'raised', null, '值班台响铃3声无人接听（离岗）'],
       [2, 'waived', '王主任', '系统误报'],
     ]);
   });

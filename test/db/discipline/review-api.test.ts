@@ -69,13 +69,13 @@ describe.each(DB_KINDS)('record review API on %s', (kind) => {
       duty: { noOneRostered: false, shiftId, shift: `shift ${shiftId}`, officerIds: [api.officerId], officers: ['李四'], leaderId: null, leader: null },
       deskEndpoint: 'desk',
       occurredAt: '2026-11-23T02:00:15.000Z',
-      reason: 'desk rang 3 rings without answer',
+      reason: '值班台响铃3声无人接听（离岗）',
       evidence: [
         { at: '2026-03-02T08:00:00.123Z', what: 'offered' },
         { at: '2026-03-02T08:00:15.000Z', what: 'ring 3' },
       ],
       createdAt: record.createdAt.toISOString(),
-      history: [{ seq: 1, what: 'raised', actor: null, at: record.createdAt.toISOString(), text: 'desk rang 3 rings without answer' }],
+      history: [{ seq: 1, what: 'raised', actor: null, at: record.createdAt.toISOString(), text: '值班台响铃3声无人接听（离岗）' }],
     });
   });
 
@@ -89,7 +89,7 @@ describe.each(DB_KINDS)('record review API on %s', (kind) => {
     const confirmed = await post(`/discipline-records/${record.id}/confirm`, { reason: '通话记录显示该时段无其他来电' });
     expect(confirmed.status).toBe(200);
     const history = [
-      { seq: 1, what: 'raised', actor: null, at: record.createdAt.toISOString(), text: 'desk rang 3 rings without answer' },
+      { seq: 1, what: 'raised', actor: null, at: record.createdAt.toISOString(), text: '值班台响铃3声无人接听（离岗）' },
       { seq: 2, what: 'objected', actor: OFFICER, at: '2026-11-23T03:00:00.000Z', text: '当时正在接听另一部值班电话' },
       { seq: 3, what: 'confirmed', actor: SUPERVISOR, at: '2026-11-23T04:15:30.500Z', text: '通话记录显示该时段无其他来电' },
     ];
@@ -341,6 +341,6 @@ describe.each(DB_KINDS)('record review API on %s', (kind) => {
     const waived = await post(`/discipline-records/${record.id}/waive`, { reason: '😀'.repeat(2000) });
     expect(waived.status).toBe(200);
     const history = ((await get(`/discipline-records/${record.id}`)).body as unknown as RecordWithHistoryJson).history;
-    expect(history.map((e) => e.text)).toEqual(['desk rang 3 rings without answer', text, '😀'.repeat(2000)]);
+    expect(history.map((e) => e.text)).toEqual(['值班台响铃3声无人接听（离岗）', text, '😀'.repeat(2000)]);
   });
 });

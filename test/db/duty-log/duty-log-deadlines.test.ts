@@ -24,6 +24,9 @@ const databaseOf = (kind: DatabaseKind) => keptDatabase(kind, defer);
 const run = (pbx: FakePbx, database: object, spillDir: string, graceMs: number) =>
   started(startTestService({ pbx, ...database, spillDir, config: { 'dutyLog.completionGraceMs': graceMs, 'dutyLog.sweepIntervalMs': 3_600_000 } }));
 
+/** "2026-11-23 10:00": the office's wall clock (Asia/Shanghai, UTC+8: the test office has no schedule file), as reasons give it. */
+const shanghai = (at: string | number) => new Date(new Date(at).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+
 const entryRecords = async (sut: TestService) => (await sut.everyOffice<RecordJson>('/discipline-records?limit=1000')).filter((r) => r.subject.kind === 'duty-log-entry');
 
 /** The recorded answered call, its first event `at` (default: a minute ago, so that all of it lies in the past). */
@@ -48,7 +51,8 @@ describe.each(DB_KINDS)('duty log deadlines on %s', (kind) => {
     expect(await first.service.deadlines.sweep()).toBe(1);
     const [record] = await entryRecords(first);
     expect(record).toMatchObject({ type: 'absence', subject: { kind: 'duty-log-entry', id: call.pbxCallId }, duty: { noOneRostered: true } });
-    expect(record!.reason).toMatch(/^漏记: the duty log of the call answered at .+ was incomplete at .+ \(lacking callerName or callerUnit, content, handling\)$/);
+    // No one rostered, no grace: due at the answer.
+    expect(record!.reason).toBe(`漏记：${shanghai(call.answeredAt!)} 接听的来电，至 ${shanghai(call.answeredAt!)} 值班记录仍未填写完整（缺：来电人或来电单位、来电内容、处理情况）`);
     await first.stop();
 
     const second = await run(pbx, database, spill.path, 0);
@@ -109,5 +113,6 @@ describe.each(DB_KINDS)('duty log deadlines on %s', (kind) => {
     expect(await sut.service.deadlines.sweep()).toBe(0);
     const records = await entryRecords(sut);
     expect(records.map((r) => [r.type, r.mistakeKind, r.subject.id, r.occurredAt])).toEqual([['mistake', 'unreported-incident', `${call.pbxCallId}/oral-report`, new Date(offered + 3600_000).toISOString()]]);
+    expect(records[0]!.reason).toBe(`未报告：重大突发事件的口头报告应于 ${shanghai(offered + 3600_000)} 前报告，实际于 ${shanghai(offered + 61 * 60_000)} 才报告`);
   });
 });

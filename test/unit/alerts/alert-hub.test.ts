@@ -11,7 +11,7 @@ const absence = (id: string, at = '2026-12-03T02:00:00.000Z'): AbsenceLike => ({
   occurredAt: new Date(at),
   duty: null,
   officer: null,
-  reason: 'desk rang 3 rings without answer',
+  reason: '值班台响铃3声无人接听（离岗）',
 });
 
 describe('AlertHub', () => {

@@ -54,7 +54,7 @@ describe('record review routes', () => {
       const waived = await post(`/discipline-records/${record.id}/waive`, { reason: '误报' });
       expect(waived.statusCode).toBe(200);
       expect(waived.json<RecordWithHistoryJson>().history).toEqual([
-        { seq: 1, what: 'raised', actor: null, at: record.createdAt.toISOString(), text: 'desk rang 3 rings without answer' },
+        { seq: 1, what: 'raised', actor: null, at: record.createdAt.toISOString(), text: '值班台响铃3声无人接听（离岗）' },
         { seq: 2, what: 'objected', actor: 'test-officer', at: '2026-11-23T03:00:00.000Z', text: '不是我' },
         { seq: 3, what: 'waived', actor: 'test-supervisor', at: '2026-11-23T03:00:00.000Z', text: '误报' },
       ]);

@@ -10,7 +10,7 @@ const absence: AbsenceLike = {
   occurredAt: new Date('2026-12-03T02:00:03.000Z'),
   duty: { shiftId: 's1', shiftLabel: '2026-12-03 08:30–17:30 desk', officerIds: ['o1', 'o2'], officers: ['李四', '王五'], leaderId: 'l1', leader: '张三' },
   officer: '李四、王五',
-  reason: 'desk rang 3 rings without answer',
+  reason: '值班台响铃3声无人接听（离岗）',
 };
 
 describe('the missed-call alert of a record', () => {
@@ -25,7 +25,7 @@ describe('the missed-call alert of a record', () => {
       officers: ['李四', '王五'],
       shiftLabel: '2026-12-03 08:30–17:30 desk',
       leader: '张三',
-      reason: 'desk rang 3 rings without answer',
+      reason: '值班台响铃3声无人接听（离岗）',
     });
   });
 

@@ -104,7 +104,7 @@ describe('replay(history)', () => {
 
   it('agrees with review: replaying the events review made gives the state it returned', () => {
     let state = OPEN;
-    const events = [raisedByRules({ reason: 'desk rang 3 rings without answer' }, AT)];
+    const events = [raisedByRules({ reason: '值班台响铃3声无人接听（离岗）' }, AT)];
     for (const action of [{ kind: 'object', text: '不是我' }, { kind: 'waive', reason: '误报' }] as const) {
       const step = review(state, action, 'someone', AT);
       if (!step.ok) throw new Error(describeLifecycleError(step.error));
@@ -167,7 +167,7 @@ describe('raiseMistake(report, actor, at)', () => {
 
 describe('the rules’ events', () => {
   it("a record the rules raise: 'raised' by duty-hotline (actor null) with the finding", () => {
-    expect(raisedByRules({ reason: 'desk rang 3 rings without answer' }, AT)).toEqual({ what: 'raised', actor: null, at: AT, text: 'desk rang 3 rings without answer' });
+    expect(raisedByRules({ reason: '值班台响铃3声无人接听（离岗）' }, AT)).toEqual({ what: 'raised', actor: null, at: AT, text: '值班台响铃3声无人接听（离岗）' });
   });
 
   it("longer evidence: 'evidence-completed', saying how it grew; the same or shorter: nothing", () => {

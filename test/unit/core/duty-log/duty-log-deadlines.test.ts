@@ -7,7 +7,7 @@ const call: DeadlineCall = { officeId: 'default', pbxCallId: '1700000000.1', off
 const SHIFT_END = new Date('2026-11-23T09:30:00Z');
 const complete: DutyLogFields = { ...EMPTY_DUTY_LOG, callerUnit: '市应急局', content: '询问', handling: '已答复' };
 const at = (iso: string) => new Date(iso);
-const due = (entry: DutyLogFields | null, now: string, shiftEndsAt: Date | null = SHIFT_END) => dueRecords(call, { entry, shiftEndsAt, duty: null, now: at(now) }, DEFAULT_DUTY_LOG_DEADLINES);
+const due = (entry: DutyLogFields | null, now: string, shiftEndsAt: Date | null = SHIFT_END) => dueRecords(call, { entry, shiftEndsAt, duty: null, now: at(now), timezone: 'Asia/Shanghai' }, DEFAULT_DUTY_LOG_DEADLINES);
 
 describe('an incomplete entry', () => {
   it('is due at the end of its shift plus one hour (default), as an absence for 漏记, not a moment before', () => {
@@ -15,14 +15,16 @@ describe('an incomplete entry', () => {
     const [record, ...rest] = due({ ...EMPTY_DUTY_LOG, content: '询问' }, '2026-11-23T10:30:00Z');
     expect(rest).toEqual([]);
     expect(record).toMatchObject({ type: 'absence', subject: { kind: 'duty-log-entry', id: '1700000000.1' }, occurredAt: at('2026-11-23T10:30:00Z') });
-    expect(record!.reason).toBe('漏记: the duty log of the call answered at 2026-11-23T02:00:08.000Z was incomplete at 2026-11-23T10:30:00.000Z (lacking callerName or callerUnit, handling)');
+    expect(record!.reason).toBe('漏记：2026-11-23 10:00 接听的来电，至 2026-11-23 18:30 值班记录仍未填写完整（缺：来电人或来电单位、处理情况）');
     expect(record).not.toHaveProperty('mistakeKind');
   });
 
   it('with no shift known, is due an hour after the answer; as a mistake 漏记 when configured so; a complete entry is never due', () => {
     expect(due(null, '2026-11-23T03:00:08Z', null)).toHaveLength(1);
-    const asMistake = dueRecords(call, { entry: null, shiftEndsAt: null, duty: null, now: at('2026-11-23T03:00:08Z') }, { ...DEFAULT_DUTY_LOG_DEADLINES, incompleteType: 'mistake' });
+    const asMistake = dueRecords(call, { entry: null, shiftEndsAt: null, duty: null, now: at('2026-11-23T03:00:08Z'), timezone: 'UTC' }, { ...DEFAULT_DUTY_LOG_DEADLINES, incompleteType: 'mistake' });
     expect(asMistake[0]).toMatchObject({ type: 'mistake', mistakeKind: 'unrecorded-call' });
+    // The times are the office's wall clock: here an office in UTC.
+    expect(asMistake[0]!.reason).toBe('漏记：2026-11-23 02:00 接听的来电，至 2026-11-23 03:00 值班记录仍未填写完整（缺：来电人或来电单位、来电内容、处理情况）');
     expect(due(complete, '2026-11-30T00:00:00Z')).toEqual([]);
   });
 });
@@ -41,6 +43,10 @@ describe('a major incident', () => {
       ['mistake', 'unreported-incident', '1700000000.1/oral-report', '2026-11-23T03:00:00.000Z'],
       ['mistake', 'unreported-incident', '1700000000.1/written-report', '2026-11-23T04:00:00.000Z'],
     ]);
-    expect(records[1]!.reason).toBe('未报告: the written report (书面报告) of a major incident was due by 2026-11-23T04:00:00.000Z and made at 2026-11-23T04:00:01.000Z');
+    expect(records[0]!.reason).toBe('未报告：重大突发事件的口头报告应于 2026-11-23 11:00 前报告，逾期未报告');
+    // Due and made in the same minute: to the second.
+    expect(records[1]!.reason).toBe('未报告：重大突发事件的书面报告应于 2026-11-23 12:00:00 前报告，实际于 2026-11-23 12:00:01 才报告');
+    const [late] = due({ ...incident, oralReportAt: at('2026-11-23T03:20:00Z'), writtenReportAt: at('2026-11-23T03:30:00Z') }, '2026-11-23T04:00:00Z');
+    expect(late!.reason).toBe('未报告：重大突发事件的口头报告应于 2026-11-23 11:00 前报告，实际于 2026-11-23 11:20 才报告');
   });
 });

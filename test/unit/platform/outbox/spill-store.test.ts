@@ -98,7 +98,7 @@ describe('SpillStore', () => {
           officer: '李四',
           deskEndpoint: 'desk',
           occurredAt: '2026-03-02T08:00:15.000Z',
-          reason: 'desk rang 3 rings without answer',
+          reason: '值班台响铃3声无人接听（离岗）',
           evidence: [
             { at: '2026-03-02T08:00:00.123Z', what: 'offered' },
             { at: '2026-03-02T08:00:15.000Z', what: 'ring 3' },
