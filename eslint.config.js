@@ -11,6 +11,7 @@ import tseslint from 'typescript-eslint';
  *   core      src/core imports nothing else in src/, and no Node built-in: it is pure.
  *   pbx       only src/pbx knows the AMI client (src/pbx/ami) and AMI action, event and header names.
  *   platform  src/platform (db, outbox, events, http, config) imports only src/core: features register with it.
+ *   web       the console (web/src) imports of the service's code only src/core.
  *   prisma    Prisma (src/generated/prisma, the @prisma packages, its adapters) only in stores
  *             (files named prisma-<what>-store.ts) and src/platform/db.
  * Imports are checked on resolved paths (import-x/no-restricted-paths: "../x.js" is the file
@@ -37,6 +38,12 @@ const zones = {
     target: 'src/!(pbx)/**',
     from: 'src/pbx/ami',
     message: 'only src/pbx knows the AMI client: use the PBX port src/pbx exposes.',
+  },
+  consoleReadsCore: {
+    target: 'web/src',
+    from: 'src',
+    except: ['./core'],
+    message: 'the web console shares only src/core with the service (pure code); everything else comes from the API.',
   },
   prismaInStores: {
     // every file in src except stores (prisma-*-store.ts) and src/platform/db
@@ -129,7 +136,10 @@ export default tseslint.config(
   {
     files: ['web/src/**/*.{ts,vue}'],
     languageOptions: { globals: globals.browser, parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'], sourceType: 'module' } },
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.vue', '.js'], extensionAlias: { '.js': ['.ts', '.js'] } })] },
     rules: {
+      'import-x/no-restricted-paths': ['error', { zones: [zones.consoleReadsCore] }],
       // Layout is the formatter's business; these flag how the templates are written on one line each.
       'vue/max-attributes-per-line': 'off',
       'vue/singleline-html-element-content-newline': 'off',

@@ -162,3 +162,13 @@ describe('src/platform knows no feature', () => {
     await expectAllowed('src/platform/outbox/x.ts', "import type { OfficeId } from '../../core/office.js'; import { EventBus } from '../events/event-bus.js'; export type O = OfficeId; export const b = EventBus;");
   });
 });
+
+describe('the web console shares only src/core with the service', () => {
+  it('a store or a service is reported', async () => {
+    await expectForbidden('web/src/views/x.ts', "import { CallService } from '../../../src/calls/call-service.js'; export const s = CallService;", 'import-x/no-restricted-paths', /the web console shares only src\/core/);
+  });
+
+  it('the core is allowed', async () => {
+    await expectAllowed('web/src/views/x.ts', "import { DUTY_LOG_LABELS } from '../../../src/core/duty-log/duty-log-entry'; export const l = DUTY_LOG_LABELS;");
+  });
+});
