@@ -167,8 +167,9 @@ export async function startService(config: Config, { logger, clock: localClock =
   const liveRosters = new Map<string, LiveRoster>();
   const roster = new RosterService(rosterStores, (officeId) => void liveRosters.get(officeId)?.refresh());
 
+  const officeConfigs = officesOf(config);
   const offices: OfficeRuntime[] = [];
-  for (const office of officesOf(config)) {
+  for (const office of officeConfigs) {
     offices.push(
       await createOfficeRuntime({
         office,
@@ -256,7 +257,7 @@ export async function startService(config: Config, { logger, clock: localClock =
         config,
         clock: localClock,
         officeOf: (officeId) => {
-          const office = officesOf(config).find((o) => o.id === officeId);
+          const office = officeConfigs.find((o) => o.id === officeId);
           return office ? { scheduleFile: office.scheduleFile, pbx: oneShotCommands(office.ami) } : null;
         },
       },

@@ -15,7 +15,7 @@ import { PbxError } from '../pbx/pbx-port.js';
 import { importCalendar } from '../schedule/calendar-command.js';
 import { loadScheduleSetup, parseYears, processIo, warnMissingYear, yearsToRender, CliError, type CliIo, type ScheduleSetup } from './cli-support.js';
 import { checkInSandbox } from '../dialplan/dialplan-check.js';
-import { liveDirOf, readConfFiles, renderDialplanFiles, writeConfFiles, type DialplanFile } from '../dialplan/dialplan-files.js';
+import { diffDialplanFiles, liveDirOf, readConfFiles, renderDialplanFiles, writeConfFiles, type DialplanFile } from '../dialplan/dialplan-files.js';
 import { parseDialplanShow, verifyLoaded } from '../dialplan/dialplan-verify.js';
 import { diffStat, unifiedDiff } from '../dialplan/line-diff.js';
 import { describeRoute, parseRouteTime, readRoutingDialplan } from '../schedule/route-command.js';
@@ -110,18 +110,11 @@ export function registerScheduleCommands(program: Command, deps: ScheduleCommand
       const live = await readConfFiles(liveDir);
       let added = 0;
       let removed = 0;
-      for (const name of [...new Set([...live.map((f) => f.name), ...files.map((f) => f.name)])].sort()) {
-        const before = live.find((f) => f.name === name);
-        const after = files.find((f) => f.name === name);
-        const diff = unifiedDiff(before?.text ?? '', after?.text ?? '', {
-          oldLabel: before ? path.join(liveDir, name) : '/dev/null',
-          newLabel: after ? `${name} (rendered now, years ${years.join(', ')})` : '/dev/null',
-        });
-        if (!diff) continue;
-        io.out(diff.trimEnd());
-        const stat = diffStat(diff);
-        added += stat.added;
-        removed += stat.removed;
+      for (const file of diffDialplanFiles(live, files, { liveDir, years })) {
+        if (!file.diff) continue;
+        io.out(file.diff.trimEnd());
+        added += file.added;
+        removed += file.removed;
       }
       if (added + removed === 0) {
         io.err(`the live dialplan in ${liveDir} is what would be rendered now`);

@@ -6,6 +6,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import path from 'node:path';
 import type { Config } from '../platform/config/config-schema.js';
 import { GENERATED_DIALPLAN_PATH, renderScheduleDialplan } from './dialplan-render.js';
+import { diffStat, unifiedDiff } from './line-diff.js';
 import { asCliError, CliError, type ScheduleSetup } from '../cli/cli-support.js';
 
 /** One generated file: its name inside the generated folder, and its text. */
@@ -27,6 +28,29 @@ export function renderDialplanFiles(setup: ScheduleSetup, years: readonly number
     'cannot render the dialplan',
   );
   return [{ name: path.basename(GENERATED_DIALPLAN_PATH), text: text.endsWith('\n') ? text : `${text}\n` }];
+}
+
+/** One file name of the live folder or the rendering: diff -u live → rendered ('' when equal). */
+export interface DialplanFileDiff {
+  name: string;
+  live: DialplanFile | undefined;
+  rendered: DialplanFile | undefined;
+  diff: string;
+  added: number;
+  removed: number;
+}
+
+/** Every file of either side, by name: what `dialplan diff` prints and GET /dialplan shows. */
+export function diffDialplanFiles(live: readonly DialplanFile[], rendered: readonly DialplanFile[], labels: { liveDir: string; years: readonly number[] }): DialplanFileDiff[] {
+  return [...new Set([...live.map((f) => f.name), ...rendered.map((f) => f.name)])].sort().map((name) => {
+    const before = live.find((f) => f.name === name);
+    const after = rendered.find((f) => f.name === name);
+    const diff = unifiedDiff(before?.text ?? '', after?.text ?? '', {
+      oldLabel: before ? path.join(labels.liveDir, name) : '/dev/null',
+      newLabel: after ? `${name} (rendered now, years ${labels.years.join(', ')})` : '/dev/null',
+    });
+    return { name, live: before, rendered: after, diff, ...diffStat(diff) };
+  });
 }
 
 /** The live PBX's generated-dialplan folder: schedule.liveDir, else the sandbox's. */

@@ -2,18 +2,17 @@
  * The generated dialplan's state for ops, as `dialplan diff` and `dialplan apply`'s check see it:
  * what would be rendered now from the office's schedule file and holiday calendar, against the
  * live PBX's generated folder (schedule.liveDir), and whether the PBX has every context of the
- * live files loaded (`dialplan show` over the office's AMI connection).
+ * live files loaded (`dialplan show` over AMI: the caller gives the commands; the service runs
+ * them over a connection of their own, the answer being larger than its event connection's frames).
  */
-import path from 'node:path';
 import { loadScheduleSetup, yearsToRender } from '../cli/cli-support.js';
 import type { OfficeId } from '../core/office.js';
 import type { PbxCommands } from '../pbx/pbx-port.js';
 import type { Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config/config-schema.js';
 import { ApiError } from '../platform/http/errors.js';
-import { liveDirOf, readConfFiles, renderDialplanFiles, type DialplanFile } from './dialplan-files.js';
+import { diffDialplanFiles, liveDirOf, readConfFiles, renderDialplanFiles, type DialplanFile } from './dialplan-files.js';
 import { parseDialplanShow, verifyLoaded } from './dialplan-verify.js';
-import { diffStat, unifiedDiff } from './line-diff.js';
 
 /** A diff longer than this is cut (a first render's diff is the whole year's file). */
 export const DIFF_MAX_LINES = 400;
@@ -76,12 +75,9 @@ export async function dialplanState(deps: DialplanStateDeps, officeId: OfficeId)
   const liveFiles = live instanceof Error ? [] : live;
   if (live instanceof Error) renderError = [renderError, live.message].filter(Boolean).join('; ');
 
-  const files = [...new Set([...liveFiles.map((f) => f.name), ...rendered.map((f) => f.name)])].sort().map((name): DialplanFileState => {
-    const before = liveFiles.find((f) => f.name === name);
-    const after = rendered.find((f) => f.name === name);
-    const diff = unifiedDiff(before?.text ?? '', after?.text ?? '', { oldLabel: before ? path.join(liveDir, name) : '/dev/null', newLabel: after ? `${name} (rendered now)` : '/dev/null' });
+  const files = diffDialplanFiles(liveFiles, rendered, { liveDir, years }).map(({ name, live, rendered, diff, added, removed }): DialplanFileState => {
     const lines = diff.split('\n');
-    return { name, live: Boolean(before), rendered: Boolean(after), ...diffStat(diff), diff: lines.slice(0, DIFF_MAX_LINES).join('\n'), diffTruncated: lines.length > DIFF_MAX_LINES };
+    return { name, live: live !== undefined, rendered: rendered !== undefined, added, removed, diff: lines.slice(0, DIFF_MAX_LINES).join('\n'), diffTruncated: lines.length > DIFF_MAX_LINES };
   });
 
   const pbx: DialplanState['pbx'] = { checked: false, error: null, problems: [] };

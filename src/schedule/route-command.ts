@@ -7,11 +7,11 @@ import path from 'node:path';
 import type { Config } from '../platform/config/config-schema.js';
 import { coverAt, seasonOn, type Coverage } from '../core/schedule/schedule-coverage.js';
 import { instantOf, isValidDate, wallClockAt, weekdayOf } from '../core/schedule/schedule-local-time.js';
-import type { Schedule } from '../core/schedule/schedule-model.js';
+import type { Destination, Schedule } from '../core/schedule/schedule-model.js';
 import { GENERATED_DIALPLAN_PATH, ROUTE_CONTEXT } from '../dialplan/dialplan-render.js';
 import type { HolidayCalendar } from './holiday-calendar.js';
 import { STATUTORY_HOLIDAYS } from './holiday-names.js';
-import { routeByDialplan, type DialplanPhone } from '../dialplan/rendered-dialplan.js';
+import { routeByDialplan, type DialplanPhone, type DialplanRoute } from '../dialplan/rendered-dialplan.js';
 import { asCliError, CliError } from '../cli/cli-support.js';
 import { liveDirOf } from '../dialplan/dialplan-files.js';
 
@@ -90,6 +90,14 @@ const RENDER_APPLY = 'run duty-hotline dialplan render, then dialplan apply';
 
 const rings = (p: DialplanPhone) => `rings PJSIP/${p.endpoint} (role ${p.role})`;
 
+/** What the schedule rings, in order, when the desk of coverage `c` leaves N rings unanswered; nothing for any other destination. */
+export const fallbackChain = (schedule: Schedule, c: Coverage): Destination[] => (c.role === 'desk' ? schedule.fallback.map((f) => schedule.destinations.get(f)!) : []);
+
+/** The dialplan dials what the schedule says: its destination, then the same phones in the same order. */
+export function dialplanAgrees(route: Pick<DialplanRoute, 'destination' | 'phones'>, c: Coverage, chain: readonly Destination[]): boolean {
+  return route.destination === c.destination && route.phones.map((p) => p.endpoint).join() === [c.endpoint, ...chain.map((f) => f.endpoint)].join();
+}
+
 /** The answer as lines for the terminal. */
 export function describeRoute(schedule: Schedule, calendar: HolidayCalendar, at: Date, dialplan: RoutingDialplan): string[] {
   const tz = schedule.timezone;
@@ -135,9 +143,8 @@ export function describeRoute(schedule: Schedule, calendar: HolidayCalendar, at:
     lines.push(`interval    none of [${r.context}] ends after ${at.toISOString()}: the PBX routes to ${r.destination}, with an ERROR in the PBX log — ${RENDER_APPLY}`);
   }
 
-  const fallback = c.role === 'desk' ? schedule.fallback.map((f) => schedule.destinations.get(f)!) : [];
-  const scheduleDials = [c.endpoint, ...fallback.map((f) => f.endpoint)];
-  if (r.destination === c.destination && r.phones.map((p) => p.endpoint).join() === scheduleDials.join()) {
+  const fallback = fallbackChain(schedule, c);
+  if (dialplanAgrees(r, c, fallback)) {
     lines.push(...reasoning);
     if (fallback.length > 0) {
       lines.push(`unanswered  after N rings the call goes on to ${fallback.map((f) => `${f.name} (PJSIP/${f.endpoint})`).join(', then ')}; the absence is recorded`);

@@ -7,12 +7,12 @@ import type { OfficeId } from '../core/office.js';
 import { coverAt } from '../core/schedule/schedule-coverage.js';
 import { wallClockAt, formatMinute } from '../core/schedule/schedule-local-time.js';
 import type { Destination, Schedule } from '../core/schedule/schedule-model.js';
-import { routeByDialplan, type DialplanPhone } from '../dialplan/rendered-dialplan.js';
+import { routeByDialplan, type DialplanPhone, type DialplanRoute } from '../dialplan/rendered-dialplan.js';
 import type { Clock } from '../platform/clock.js';
 import { ApiError } from '../platform/http/errors.js';
 import { calendarYear, type CalendarYearView } from './calendar-year.js';
 import { missingYearWarning, type HolidayCalendar } from './holiday-calendar.js';
-import type { RoutingDialplan } from './route-command.js';
+import { dialplanAgrees, fallbackChain, type RoutingDialplan } from './route-command.js';
 
 /** The office's schedule (read at start) and the holiday calendar as it stands now; null: the office has no readable schedule file. */
 export type OfficeSchedule = (officeId: OfficeId) => Promise<{ schedule: Schedule; calendar: HolidayCalendar } | null>;
@@ -67,7 +67,7 @@ export class ScheduleService {
     const c = coverAt(schedule, calendar, at);
     const wall = wallClockAt(at, schedule.timezone);
     const holiday = c.dayName === undefined ? undefined : calendar.dayOf(c.planDate).holiday;
-    const fallback = c.role === 'desk' ? schedule.fallback.map((f) => phoneOf(schedule.destinations.get(f)!)) : [];
+    const chain = fallbackChain(schedule, c);
     return {
       at,
       timezone: schedule.timezone,
@@ -84,13 +84,13 @@ export class ScheduleService {
         planDate: c.planDate,
         rule: c.rule,
         calendarKnown: c.calendarKnown,
-        fallback,
+        fallback: chain.map(phoneOf),
       },
-      byDialplan: await this.dialplanRoute(at, [c.endpoint, ...fallback.map((f) => f.endpoint)], c.destination),
+      byDialplan: await this.dialplanRoute(at, (route) => dialplanAgrees(route, c, chain)),
     };
   }
 
-  private async dialplanRoute(at: Date, scheduleDials: string[], scheduleDestination: string) {
+  private async dialplanRoute(at: Date, agrees: (route: DialplanRoute) => boolean) {
     const none = (verdict: DialplanVerdict, message: string, file: string | null = null) => ({ verdict, file, destination: null, phones: [] as DialplanPhone[], message });
     let dialplan: RoutingDialplan;
     try {
@@ -105,9 +105,7 @@ export class ScheduleService {
     } catch (err) {
       return none('unreadable', `${dialplan.file} is no generated dialplan: ${(err as Error).message}`, dialplan.file);
     }
-    const dials = route.phones.map((p) => p.endpoint);
-    const verdict: DialplanVerdict =
-      'reason' in route ? route.reason : route.destination === scheduleDestination && dials.join() === scheduleDials.join() ? 'agrees' : 'differs';
+    const verdict: DialplanVerdict = 'reason' in route ? route.reason : agrees(route) ? 'agrees' : 'differs';
     const message = {
       agrees: 'the dialplan the PBX loads dials what the schedule says',
       differs: 'the dialplan is out of date: run duty-hotline dialplan render, then dialplan apply',
