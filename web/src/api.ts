@@ -63,3 +63,15 @@ export function thisMonth(now = new Date()): string {
 
 /** The window event AlertFeed dispatches when the server says a call was stored (detail: its id). */
 export const CALL_CHANGED = 'duty:call-changed';
+
+/**
+ * Page `page` (from 1) of a list route that takes limit and offset: one row more than a page is
+ * asked for, so `more` says whether there is a next page without a count.
+ */
+export async function listPage<T>(path: string, query: URLSearchParams, page: number, size: number): Promise<{ items: T[]; more: boolean }> {
+  const q = new URLSearchParams(query);
+  q.set('limit', String(size + 1));
+  q.set('offset', String((page - 1) * size));
+  const { items } = await api<{ items: T[] }>(`${path}?${q}`);
+  return { items: items.slice(0, size), more: items.length > size };
+}
